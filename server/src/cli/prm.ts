@@ -14,11 +14,11 @@ export interface PrmCommand {
 
 /** A failure the user can act on: printed as one line without a stack trace, exit code 1 (or `exitCode`). */
 export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 1) {
     super(message);
+    this.name = 'UsageError';
+    this.exitCode = exitCode;
   }
 }
 
