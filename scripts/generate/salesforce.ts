@@ -26,7 +26,13 @@ const root = 'force-app/main/default';
 const namespace = 'http://soap.sforce.com/2006/04/metadata';
 export const tabMotif = 'Custom53: Bell';
 
-const builder = new XMLBuilder({ format: true, indentBy: '    ', ignoreAttributes: false, suppressEmptyNode: true });
+const builder = new XMLBuilder({
+  format: true,
+  indentBy: '    ',
+  ignoreAttributes: false,
+  suppressEmptyNode: true,
+  commentPropName: '#comment',
+});
 
 type XmlValue = string | number | boolean | XmlNode | XmlValue[];
 interface XmlNode {
@@ -47,9 +53,13 @@ function sortKeys(node: XmlNode): XmlNode {
   return sorted;
 }
 
+/**
+ * The notice goes inside the root element: source-deploy-retrieve fails to match a field to its
+ * object when a comment stands before the root.
+ */
 export function metadataXml(rootElement: string, body: XmlNode): string {
-  const document = { [rootElement]: { '@_xmlns': namespace, ...sortKeys(body) } };
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<!-- ${generatedNotice('salesforce')} -->\n${builder.build(document)}`;
+  const document = { [rootElement]: { '@_xmlns': namespace, '#comment': ` ${generatedNotice('salesforce')} `, ...sortKeys(body) } };
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(document)}`;
 }
 
 /** A formula literal for a default value, as Salesforce expects in <defaultValue>. */
@@ -214,7 +224,10 @@ export function generateSalesforce(schema: Schema): GeneratedFile[] {
   for (const object of schema) {
     const apiName = salesforceObjectName(object);
     const folder = `${root}/objects/${apiName}`;
-    if (!object.extends) {
+    if (object.extends) {
+      // source-deploy-retrieve needs the parent object file beside fields added to a standard object.
+      files.push({ path: `${folder}/${apiName}.object-meta.xml`, content: metadataXml('CustomObject', {}) });
+    } else {
       files.push({ path: `${folder}/${apiName}.object-meta.xml`, content: metadataXml('CustomObject', customObject(object)) });
       files.push({ path: `${folder}/listViews/All.listView-meta.xml`, content: metadataXml('ListView', listView(object)) });
       files.push({

@@ -48,9 +48,16 @@ export function salesforceFieldName(object: PrmObject, fieldName: string): strin
   return `${pascalSnake(fieldName)}__c`;
 }
 
-/** The child relationship name on the lookup's target, unique per target: `Deal_Registrations_Partner`. */
+/**
+ * The child relationship name on the lookup's target (`DealRegistrations` on Account), unique per
+ * target: an object with two lookups to the same target adds the field (`PlanActions_PlanGoal`).
+ */
 export function salesforceRelationshipName(object: PrmObject, fieldName: string): string {
-  return `${nameWords(object.pluralLabel).map(capitalise).join('_')}_${pascalSnake(fieldName)}`.replace(/[^A-Za-z0-9_]/g, '');
+  const plural = nameWords(object.pluralLabel).map(capitalise).join('').replace(/[^A-Za-z0-9]/g, '');
+  const field = object.fields[fieldName];
+  const target = field?.kind === 'lookup' ? field.target : undefined;
+  const siblings = Object.values(object.fields).filter((f) => f.kind === 'lookup' && f.target === target).length;
+  return siblings > 1 ? `${plural}_${nameWords(fieldName).map(capitalise).join('')}` : plural;
 }
 
 export function salesforcePermissionSetName(role: string): string {
