@@ -96,6 +96,15 @@ export async function validateHubspot(projectDir: string): Promise<Problem[]> {
     }
   }
 
+  // The parse below skips validation (that needs an account), so the metafiles' own shape is checked here.
+  for (const [path, content] of parsed) {
+    if (!path.endsWith('-hsmeta.json')) continue;
+    const meta = content as Json;
+    if (typeof meta.uid !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(meta.uid)) report(path, 'needs a uid of letters, digits, _ . or - (at most 64 characters)');
+    if (typeof meta.type !== 'string' || !meta.type) report(path, 'needs a type');
+    if (typeof meta.config !== 'object' || meta.config === null) report(path, 'needs a config object');
+  }
+
   const projectFile = join(projectDir, 'hsproject.json');
   const project = parsed.get(projectFile) as Json | undefined;
   if (!project) {
