@@ -105,6 +105,8 @@ function zodFor(field: Field): string {
     }
   })();
   const nonEmpty = field.required && ['text', 'longText'].includes(field.kind) ? ".min(1, 'is required')" : '';
+  // A required field with a default may be left out: the store fills in the default.
+  if (field.required && field.default !== undefined) return `${base}${nonEmpty}.optional()`;
   return field.required ? `${base}${nonEmpty}` : `${base}.nullable().optional()`;
 }
 
