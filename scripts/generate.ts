@@ -21,7 +21,9 @@ try {
       const list = (label: string, paths: string[]) => paths.map((p) => `  ${label} ${p}`).join('\n');
       console.error(
         `Generated files drift from the schema: ${total} file(s) differ. Run npm run generate and commit the result.\n` +
-          [list('missing', drift.missing), list('changed', drift.changed), list('stale  ', drift.stale)].filter(Boolean).join('\n'),
+          [list('missing', drift.missing), list('changed', drift.changed), list('stale  ', drift.stale)]
+            .filter(Boolean)
+            .join('\n'),
       );
       process.exitCode = 1;
     }

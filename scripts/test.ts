@@ -20,7 +20,9 @@ interface SuiteResult {
 
 function nodeSuite(): SuiteResult {
   const tap = join(mkdtempSync(join(tmpdir(), 'prm-test-')), 'results.tap');
-  const patterns = filter ? [`**/${filter}*/**/*.test.ts`, `**/*${filter}*.test.ts`] : ['shared/**/__tests__/**/*.test.ts', 'server/**/__tests__/**/*.test.ts', 'scripts/**/__tests__/**/*.test.ts'];
+  const patterns = filter
+    ? [`**/${filter}*/**/*.test.ts`, `**/*${filter}*.test.ts`]
+    : ['shared/**/__tests__/**/*.test.ts', 'server/**/__tests__/**/*.test.ts', 'scripts/**/__tests__/**/*.test.ts'];
   const run = spawnSync(
     process.execPath,
     [
@@ -45,7 +47,9 @@ let failed = 0;
 for (const result of results) {
   passed += result.passed;
   failed += result.failed;
-  console.log(`${result.name}: ${result.passed} passed, ${result.failed} failed${result.exitCode ? ` (exit ${result.exitCode})` : ''}`);
+  console.log(
+    `${result.name}: ${result.passed} passed, ${result.failed} failed${result.exitCode ? ` (exit ${result.exitCode})` : ''}`,
+  );
   // A runner that failed without a failing test (a crash, a file that did not load) is a failure too.
   if (result.exitCode !== 0 && result.failed === 0) failed += 1;
 }

@@ -20,6 +20,9 @@ for (const [platform, folder, check] of checks) {
   const problems = await check();
   total += problems.length;
   if (problems.length === 0) console.log(`${platform}: ${folder}/ is valid.`);
-  else console.error(`${platform}: ${problems.length} problem(s)\n${problems.map((p) => `  ${folder}/${formatProblem(p)}`).join('\n')}`);
+  else
+    console.error(
+      `${platform}: ${problems.length} problem(s)\n${problems.map((p) => `  ${folder}/${formatProblem(p)}`).join('\n')}`,
+    );
 }
 process.exitCode = total > 0 ? 1 : 0;

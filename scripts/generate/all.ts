@@ -10,7 +10,13 @@ import { generateHubspot, hubspotOutputs } from './hubspot.ts';
 import { generateDataverse, dataverseOutputs } from './dataverse.ts';
 import { generateSql, sqlOutputs, type ExistingMigrations } from './sql.ts';
 
-export const generators: Generator[] = [typescriptOutputs, salesforceOutputs, hubspotOutputs, dataverseOutputs, sqlOutputs];
+export const generators: Generator[] = [
+  typescriptOutputs,
+  salesforceOutputs,
+  hubspotOutputs,
+  dataverseOutputs,
+  sqlOutputs,
+];
 
 export function listFiles(root: string, folder: string): string[] {
   const absolute = join(root, folder);
@@ -27,7 +33,10 @@ export function listFiles(root: string, folder: string): string[] {
 export function readMigrations(root: string): ExistingMigrations {
   const snapshotPath = join(root, 'server/migrations/snapshot.json');
   const snapshot = existsSync(snapshotPath) ? JSON.parse(readFileSync(snapshotPath, 'utf8')) : { tables: [] };
-  const files = listFiles(root, 'server/migrations').map((path) => ({ path, content: readFileSync(join(root, path), 'utf8') }));
+  const files = listFiles(root, 'server/migrations').map((path) => ({
+    path,
+    content: readFileSync(join(root, path), 'utf8'),
+  }));
   return { snapshot, files };
 }
 

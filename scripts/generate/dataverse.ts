@@ -25,7 +25,9 @@ const root = 'dynamics-app/schema';
 
 export const label = (text: string) => ({
   '@odata.type': 'Microsoft.Dynamics.CRM.Label',
-  LocalizedLabels: [{ '@odata.type': 'Microsoft.Dynamics.CRM.LocalizedLabel', Label: text, LanguageCode: dataverseLanguageCode }],
+  LocalizedLabels: [
+    { '@odata.type': 'Microsoft.Dynamics.CRM.LocalizedLabel', Label: text, LanguageCode: dataverseLanguageCode },
+  ],
 });
 
 const requiredLevel = (required: boolean | undefined) => ({
@@ -46,7 +48,11 @@ function options(field: Extract<Field, { kind: 'picklist' | 'multiPicklist' }>):
 }
 
 /** A column's attribute metadata; lookups are created with their relationship instead. */
-export function dataverseAttribute(object: PrmObject, name: string, field: Exclude<Field, { kind: 'lookup' }>): Payload {
+export function dataverseAttribute(
+  object: PrmObject,
+  name: string,
+  field: Exclude<Field, { kind: 'lookup' }>,
+): Payload {
   const common = {
     SchemaName: dataverseColumnSchemaName(object, name),
     DisplayName: label(fieldLabel(name, field)),
@@ -159,7 +165,12 @@ export function dataverseAttribute(object: PrmObject, name: string, field: Exclu
   }
 }
 
-function relationship(schema: Schema, object: PrmObject, name: string, field: Extract<Field, { kind: 'lookup' }>): Payload {
+function relationship(
+  schema: Schema,
+  object: PrmObject,
+  name: string,
+  field: Extract<Field, { kind: 'lookup' }>,
+): Payload {
   const target = objectNamed(schema, field.target);
   const referenced = dataverseTableLogicalName(target);
   const referencing = dataverseTableLogicalName(object);
@@ -202,7 +213,9 @@ function table(object: PrmObject, attributes: Payload[]): Payload {
     RequiredLevel: requiredLevel('length' in nameField),
     MaxLength: 'length' in nameField ? nameField.length : 100,
     FormatName: { Value: 'Text' },
-    ...('autoNumber' in nameField ? { AutoNumberFormat: nameField.autoNumber.replace(/\{(0+)\}/, (_, zeros: string) => `{SEQNUM:${zeros.length}}`) } : {}),
+    ...('autoNumber' in nameField
+      ? { AutoNumberFormat: nameField.autoNumber.replace(/\{(0+)\}/, (_, zeros: string) => `{SEQNUM:${zeros.length}}`) }
+      : {}),
   };
   return {
     '@odata.type': 'Microsoft.Dynamics.CRM.EntityMetadata',

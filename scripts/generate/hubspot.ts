@@ -62,7 +62,12 @@ function typeOf(field: Field): Pick<HubSpotProperty, 'type' | 'fieldType' | 'opt
       return {
         type: 'enumeration',
         fieldType: field.kind === 'picklist' ? 'select' : 'checkbox',
-        options: field.values.map((v, index) => ({ label: v.label, value: v.value, displayOrder: index, hidden: false })),
+        options: field.values.map((v, index) => ({
+          label: v.label,
+          value: v.value,
+          displayOrder: index,
+          hidden: false,
+        })),
       };
     default:
       // text, email, url, currency codes and lookups (the related record's id) are strings.
@@ -70,7 +75,13 @@ function typeOf(field: Field): Pick<HubSpotProperty, 'type' | 'fieldType' | 'opt
   }
 }
 
-export function hubspotProperty(schema: Schema, object: PrmObject, name: string, field: Field, order: number): HubSpotProperty {
+export function hubspotProperty(
+  schema: Schema,
+  object: PrmObject,
+  name: string,
+  field: Field,
+  order: number,
+): HubSpotProperty {
   const help =
     field.kind === 'lookup'
       ? `Id of the related ${objectNamed(schema, field.target).label}.${field.help ? ` ${field.help}` : ''}`
@@ -91,10 +102,23 @@ const ownFields = (object: PrmObject): Array<[string, Field]> =>
 
 function customObjectSchema(schema: Schema, object: PrmObject): unknown {
   const properties = [
-    { name: 'name', label: object.nameField!.label, type: 'string', fieldType: 'text', groupName: hubspotGroupName(object), displayOrder: 0, hasUniqueValue: false },
+    {
+      name: 'name',
+      label: object.nameField!.label,
+      type: 'string',
+      fieldType: 'text',
+      groupName: hubspotGroupName(object),
+      displayOrder: 0,
+      hasUniqueValue: false,
+    },
     ...ownFields(object).map(([name, field], index) => hubspotProperty(schema, object, name, field, index + 1)),
   ];
-  const required = ['name', ...ownFields(object).filter(([, f]) => f.required).map(([n]) => hubspotPropertyName(object, n))];
+  const required = [
+    'name',
+    ...ownFields(object)
+      .filter(([, f]) => f.required)
+      .map(([n]) => hubspotPropertyName(object, n)),
+  ];
   const associated = new Set<string>();
   for (const [, field] of ownFields(object)) {
     if (field.kind !== 'lookup') continue;
@@ -121,7 +145,7 @@ export function generateHubspot(schema: Schema): GeneratedFile[] {
       content: generatedFolderNote(
         'hubspot',
         [
-          '- `property-groups/<objectType>.json`: one group per PRM object on HubSpot\'s own objects (POST /crm/v3/properties/{objectType}/groups).',
+          "- `property-groups/<objectType>.json`: one group per PRM object on HubSpot's own objects (POST /crm/v3/properties/{objectType}/groups).",
           '- `properties/<objectType>.json`: the properties we add to HubSpot\'s own objects (POST /crm/v3/properties/{objectType}/batch/create, body `{ "inputs": [...] }`).',
           '- `custom-objects/<name>.json`: custom-object schemas (POST /crm-object-schemas/v3/schemas; Enterprise accounts).',
           'Money is kept in major units in HubSpot and in integer minor units everywhere else; the connector converts.',
@@ -133,7 +157,10 @@ export function generateHubspot(schema: Schema): GeneratedFile[] {
   const properties = new Map<string, HubSpotProperty[]>();
   for (const object of schema) {
     if (!object.extends) {
-      files.push({ path: `${root}/custom-objects/${hubspotObjectType(object)}.json`, content: json(customObjectSchema(schema, object)) });
+      files.push({
+        path: `${root}/custom-objects/${hubspotObjectType(object)}.json`,
+        content: json(customObjectSchema(schema, object)),
+      });
       continue;
     }
     const objectType = hubspotObjectType(object);
@@ -146,7 +173,9 @@ export function generateHubspot(schema: Schema): GeneratedFile[] {
     }
     properties.set(objectType, propertyList);
   }
-  for (const [objectType, list] of groups) files.push({ path: `${root}/property-groups/${objectType}.json`, content: json(list) });
-  for (const [objectType, list] of properties) files.push({ path: `${root}/properties/${objectType}.json`, content: json(list) });
+  for (const [objectType, list] of groups)
+    files.push({ path: `${root}/property-groups/${objectType}.json`, content: json(list) });
+  for (const [objectType, list] of properties)
+    files.push({ path: `${root}/properties/${objectType}.json`, content: json(list) });
   return files;
 }

@@ -58,7 +58,9 @@ function sortKeys(node: XmlNode): XmlNode {
  * object when a comment stands before the root.
  */
 export function metadataXml(rootElement: string, body: XmlNode): string {
-  const document = { [rootElement]: { '@_xmlns': namespace, '#comment': ` ${generatedNotice('salesforce')} `, ...sortKeys(body) } };
+  const document = {
+    [rootElement]: { '@_xmlns': namespace, '#comment': ` ${generatedNotice('salesforce')} `, ...sortKeys(body) },
+  };
   return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(document)}`;
 }
 
@@ -228,8 +230,14 @@ export function generateSalesforce(schema: Schema): GeneratedFile[] {
       // source-deploy-retrieve needs the parent object file beside fields added to a standard object.
       files.push({ path: `${folder}/${apiName}.object-meta.xml`, content: metadataXml('CustomObject', {}) });
     } else {
-      files.push({ path: `${folder}/${apiName}.object-meta.xml`, content: metadataXml('CustomObject', customObject(object)) });
-      files.push({ path: `${folder}/listViews/All.listView-meta.xml`, content: metadataXml('ListView', listView(object)) });
+      files.push({
+        path: `${folder}/${apiName}.object-meta.xml`,
+        content: metadataXml('CustomObject', customObject(object)),
+      });
+      files.push({
+        path: `${folder}/listViews/All.listView-meta.xml`,
+        content: metadataXml('ListView', listView(object)),
+      });
       files.push({
         path: `${root}/tabs/${apiName}.tab-meta.xml`,
         content: metadataXml('CustomTab', { customObject: true, motif: tabMotif }),

@@ -98,7 +98,11 @@ export function sqlModel(schema: Schema): SqlSnapshot {
       const columns: SqlColumn[] = [
         { name: 'id', type: 'id', notNull: true, primaryKey: true },
         { name: 'crm_id', type: 'varchar(64)', notNull: false, unique: true },
-        { name: 'name', type: `varchar(${object.nameField && 'length' in object.nameField ? object.nameField.length : 40})`, notNull: true },
+        {
+          name: 'name',
+          type: `varchar(${object.nameField && 'length' in object.nameField ? object.nameField.length : 40})`,
+          notNull: true,
+        },
         { name: 'created_at', type: 'timestamp', notNull: true },
         { name: 'updated_at', type: 'timestamp', notNull: true },
         { name: 'version', type: 'integer', notNull: true, default: 1 },
@@ -151,7 +155,8 @@ function dialectType(type: string, dialect: Dialect): string {
     return type;
   }
   // SQLite stores by affinity: ISO-8601 text for dates, 0/1 for booleans, JSON as text.
-  if (type === 'id' || type.startsWith('varchar') || type === 'date' || type === 'timestamp' || type === 'json') return 'text';
+  if (type === 'id' || type.startsWith('varchar') || type === 'date' || type === 'timestamp' || type === 'json')
+    return 'text';
   if (type.startsWith('numeric')) return 'numeric';
   if (type === 'boolean' || type === 'bigint') return 'integer';
   return type;
@@ -164,7 +169,8 @@ function defineColumn(column: SqlColumn, dialect: Dialect) {
     if (column.notNull && !column.primaryKey) out = out.notNull();
     if (column.unique) out = out.unique();
     if (column.default !== undefined) {
-      const value = typeof column.default === 'boolean' && dialect === 'sqlite' ? Number(column.default) : column.default;
+      const value =
+        typeof column.default === 'boolean' && dialect === 'sqlite' ? Number(column.default) : column.default;
       out = out.defaultTo(sql.lit(value));
     }
     if (column.references) {
@@ -181,14 +187,19 @@ function createTableSql(db: Kysely<unknown>, table: SqlTable, dialect: Dialect):
   }
   const statements = [builder.compile().sql];
   for (const column of table.columns.filter((c) => c.references)) {
-    statements.push(db.schema.createIndex(`${table.name}_${column.name}_idx`).on(table.name).column(column.name).compile().sql);
+    statements.push(
+      db.schema.createIndex(`${table.name}_${column.name}_idx`).on(table.name).column(column.name).compile().sql,
+    );
   }
   return statements;
 }
 
 function addColumnSql(db: Kysely<unknown>, table: string, column: SqlColumn, dialect: Dialect): string[] {
   const statements = [
-    db.schema.alterTable(table).addColumn(column.name, sql.raw(dialectType(column.type, dialect)), defineColumn(column, dialect)).compile().sql,
+    db.schema
+      .alterTable(table)
+      .addColumn(column.name, sql.raw(dialectType(column.type, dialect)), defineColumn(column, dialect))
+      .compile().sql,
   ];
   if (column.references) {
     statements.push(db.schema.createIndex(`${table}_${column.name}_idx`).on(table).column(column.name).compile().sql);
@@ -219,12 +230,15 @@ export function diffSnapshots(before: SqlSnapshot, after: SqlSnapshot): Change[]
     for (const column of old.columns) {
       const now = table.columns.find((c) => c.name === column.name);
       if (!now) refusals.push(`column ${table.name}.${column.name} was removed`);
-      else if (JSON.stringify(now) !== JSON.stringify(column)) refusals.push(`column ${table.name}.${column.name} changed`);
+      else if (JSON.stringify(now) !== JSON.stringify(column))
+        refusals.push(`column ${table.name}.${column.name} changed`);
     }
     const added = table.columns.filter((c) => !old.columns.some((o) => o.name === c.name));
     for (const column of added) {
       if (column.notNull && column.default === undefined) {
-        refusals.push(`new column ${table.name}.${column.name} is required but has no default, so existing rows cannot take it`);
+        refusals.push(
+          `new column ${table.name}.${column.name} is required but has no default, so existing rows cannot take it`,
+        );
       }
     }
     if (added.length) changes.push({ table, newColumns: added });
@@ -239,8 +253,11 @@ export function diffSnapshots(before: SqlSnapshot, after: SqlSnapshot): Change[]
 }
 
 function migrationName(changes: Change[]): string {
-  const parts = changes.map((c) => (c.newColumns === 'table' ? c.table.name : `${c.table.name}_${c.newColumns.map((x) => x.name).join('_')}`));
-  const slug = changes.every((c) => c.newColumns === 'table') && changes.length > 3 ? 'initial' : `add_${parts.join('_and_')}`;
+  const parts = changes.map((c) =>
+    c.newColumns === 'table' ? c.table.name : `${c.table.name}_${c.newColumns.map((x) => x.name).join('_')}`,
+  );
+  const slug =
+    changes.every((c) => c.newColumns === 'table') && changes.length > 3 ? 'initial' : `add_${parts.join('_and_')}`;
   return slug.slice(0, 60);
 }
 

@@ -37,7 +37,8 @@ function checkProperty(property: Json, groups: Set<string> | undefined): string[
   const problems: string[] = [];
   const name = String(property.name ?? '');
   const where = `property "${name}"`;
-  if (!propertyName.test(name)) problems.push(`${where}: names are lower-case letters, digits and underscores, starting with a letter`);
+  if (!propertyName.test(name))
+    problems.push(`${where}: names are lower-case letters, digits and underscores, starting with a letter`);
   if (name.length > 100) problems.push(`${where}: names are at most 100 characters`);
   if (name.startsWith('hs_')) problems.push(`${where}: the hs_ prefix is reserved for HubSpot's own properties`);
   if (!property.label) problems.push(`${where}: has no label`);
@@ -45,7 +46,10 @@ function checkProperty(property: Json, groups: Set<string> | undefined): string[
   const fieldType = String(property.fieldType ?? '');
   const allowed = hubspotFieldTypes[type];
   if (!allowed) problems.push(`${where}: type "${type}" is not a HubSpot property type`);
-  else if (!allowed.includes(fieldType)) problems.push(`${where}: fieldType "${fieldType}" is not allowed for type "${type}" (allowed: ${allowed.join(', ')})`);
+  else if (!allowed.includes(fieldType))
+    problems.push(
+      `${where}: fieldType "${fieldType}" is not allowed for type "${type}" (allowed: ${allowed.join(', ')})`,
+    );
   if (type === 'enumeration' || type === 'bool') {
     const options = (property.options as Json[] | undefined) ?? [];
     if (type === 'enumeration' && options.length === 0) problems.push(`${where}: an enumeration needs options`);
@@ -63,7 +67,8 @@ function checkProperty(property: Json, groups: Set<string> | undefined): string[
 function checkCustomObject(schema: Json): string[] {
   const problems: string[] = [];
   const name = String(schema.name ?? '');
-  if (!objectName.test(name)) problems.push(`object name "${name}" must start with a letter and use letters, digits and underscores`);
+  if (!objectName.test(name))
+    problems.push(`object name "${name}" must start with a letter and use letters, digits and underscores`);
   const labels = schema.labels as Json | undefined;
   if (!labels?.singular || !labels?.plural) problems.push('labels need a singular and a plural');
   const properties = (schema.properties as Json[] | undefined) ?? [];
@@ -79,14 +84,16 @@ function checkCustomObject(schema: Json): string[] {
     }
   }
   for (const target of (schema.associatedObjects as string[] | undefined) ?? []) {
-    if (!associationTargets.has(target)) problems.push(`associatedObjects names "${target}", which is not a HubSpot object type`);
+    if (!associationTargets.has(target))
+      problems.push(`associatedObjects names "${target}", which is not a HubSpot object type`);
   }
   return problems;
 }
 
 export async function validateHubspot(projectDir: string): Promise<Problem[]> {
   const problems: Problem[] = [];
-  const report = (path: string, message: string) => problems.push({ file: relative(projectDir, path).split('\\').join('/') || '.', message });
+  const report = (path: string, message: string) =>
+    problems.push({ file: relative(projectDir, path).split('\\').join('/') || '.', message });
   const parsed = new Map<string, unknown>();
   for (const path of walk(projectDir).filter((f) => f.endsWith('.json'))) {
     try {
@@ -100,7 +107,8 @@ export async function validateHubspot(projectDir: string): Promise<Problem[]> {
   for (const [path, content] of parsed) {
     if (!path.endsWith('-hsmeta.json')) continue;
     const meta = content as Json;
-    if (typeof meta.uid !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(meta.uid)) report(path, 'needs a uid of letters, digits, _ . or - (at most 64 characters)');
+    if (typeof meta.uid !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(meta.uid))
+      report(path, 'needs a uid of letters, digits, _ . or - (at most 64 characters)');
     if (typeof meta.type !== 'string' || !meta.type) report(path, 'needs a type');
     if (typeof meta.config !== 'object' || meta.config === null) report(path, 'needs a config object');
   }
@@ -112,7 +120,10 @@ export async function validateHubspot(projectDir: string): Promise<Problem[]> {
   } else {
     try {
       const result = await translate(
-        { projectSourceDir: join(projectDir, String(project.srcDir ?? 'src')), platformVersion: String(project.platformVersion) },
+        {
+          projectSourceDir: join(projectDir, String(project.srcDir ?? 'src')),
+          platformVersion: String(project.platformVersion),
+        },
         // Schema validation needs a HubSpot account; the parse itself runs offline.
         { skipValidation: true },
       );
@@ -129,23 +140,31 @@ export async function validateHubspot(projectDir: string): Promise<Problem[]> {
   const groupsByObject = new Map<string, Set<string>>();
   for (const [path, content] of parsed) {
     if (!path.startsWith(join(schemaDir, 'property-groups'))) continue;
-    const objectType = path.split('/').pop()!.replace(/\.json$/, '');
+    const objectType = path
+      .split('/')
+      .pop()!
+      .replace(/\.json$/, '');
     const groups = Array.isArray(content) ? content : [];
     for (const group of groups as Json[]) {
-      if (!propertyName.test(String(group.name ?? ''))) report(path, `group name "${String(group.name)}" must be lower-case letters, digits and underscores`);
+      if (!propertyName.test(String(group.name ?? '')))
+        report(path, `group name "${String(group.name)}" must be lower-case letters, digits and underscores`);
       if (!group.label) report(path, `group "${String(group.name)}" has no label`);
     }
     groupsByObject.set(objectType, new Set((groups as Json[]).map((g) => String(g.name))));
   }
   for (const [path, content] of parsed) {
     if (path.startsWith(join(schemaDir, 'properties'))) {
-      const objectType = path.split('/').pop()!.replace(/\.json$/, '');
+      const objectType = path
+        .split('/')
+        .pop()!
+        .replace(/\.json$/, '');
       if (!Array.isArray(content)) {
         report(path, 'must be an array of property definitions');
         continue;
       }
       const groups = groupsByObject.get(objectType) ?? new Set<string>();
-      for (const property of content as Json[]) for (const message of checkProperty(property, groups)) report(path, message);
+      for (const property of content as Json[])
+        for (const message of checkProperty(property, groups)) report(path, message);
       const names = (content as Json[]).map((p) => String(p.name));
       const duplicate = names.find((n, i) => names.indexOf(n) !== i);
       if (duplicate) report(path, `property "${duplicate}" is defined more than once on ${objectType}`);

@@ -13,7 +13,10 @@ const repoRoot = resolve(import.meta.dirname, '../../..');
 /** The schema with one more field on deal registrations, as a newcomer would add it. */
 const withNewField = prmObjects.map((object) =>
   object.name === 'dealRegistration'
-    ? { ...object, fields: { ...object.fields, partnerReference: text(40, { help: "The partner's own deal number." }) } }
+    ? {
+        ...object,
+        fields: { ...object.fields, partnerReference: text(40, { help: "The partner's own deal number." }) },
+      }
     : object,
 );
 
@@ -43,14 +46,25 @@ describe('adding a field to the schema', () => {
         'shared/src/generated/validators.ts',
       ]);
 
-      assert.match(after.get('shared/src/generated/types.ts')!, /  partnerReference: string \| null;/);
-      assert.match(after.get('shared/src/generated/validators.ts')!, /  partnerReference: z\.string\(\)\.max\(40, 'must be at most 40 characters'\)\.nullable\(\)\.optional\(\),/);
-      const field = after.get('force-app/main/default/objects/Deal_Registration__c/fields/Partner_Reference__c.field-meta.xml')!;
+      assert.match(after.get('shared/src/generated/types.ts')!, / {2}partnerReference: string \| null;/);
+      assert.match(
+        after.get('shared/src/generated/validators.ts')!,
+        / {2}partnerReference: z\.string\(\)\.max\(40, 'must be at most 40 characters'\)\.nullable\(\)\.optional\(\),/,
+      );
+      const field = after.get(
+        'force-app/main/default/objects/Deal_Registration__c/fields/Partner_Reference__c.field-meta.xml',
+      )!;
       assert.match(field, /<fullName>Partner_Reference__c<\/fullName>/);
       assert.match(field, /<length>40<\/length>/);
       assert.match(field, /<type>Text<\/type>/);
-      assert.match(after.get('force-app/main/default/permissionsets/PRM_Partner_Rep.permissionset-meta.xml')!, /<editable>true<\/editable>\s*<field>Deal_Registration__c\.Partner_Reference__c<\/field>/);
-      assert.match(after.get('force-app/main/default/permissionsets/PRM_Sales_Rep.permissionset-meta.xml')!, /<editable>false<\/editable>\s*<field>Deal_Registration__c\.Partner_Reference__c<\/field>/);
+      assert.match(
+        after.get('force-app/main/default/permissionsets/PRM_Partner_Rep.permissionset-meta.xml')!,
+        /<editable>true<\/editable>\s*<field>Deal_Registration__c\.Partner_Reference__c<\/field>/,
+      );
+      assert.match(
+        after.get('force-app/main/default/permissionsets/PRM_Sales_Rep.permissionset-meta.xml')!,
+        /<editable>false<\/editable>\s*<field>Deal_Registration__c\.Partner_Reference__c<\/field>/,
+      );
       const hubspot = JSON.parse(after.get('hubspot-app/schema/custom-objects/prm_deal_registration.json')!);
       assert.deepEqual(
         hubspot.properties.find((p: { name: string }) => p.name === 'partner_reference'),
@@ -69,15 +83,26 @@ describe('adding a field to the schema', () => {
       const column = table.Attributes.find((a: { SchemaName: string }) => a.SchemaName === 'prm_PartnerReference');
       assert.equal(column.MaxLength, 40);
       assert.equal(column['@odata.type'], 'Microsoft.Dynamics.CRM.StringAttributeMetadata');
-      assert.match(after.get('server/migrations/sqlite/0002_add_deal_registration_partner_reference.sql')!, /alter table "deal_registration" add column "partner_reference" text;/);
-      assert.match(after.get('server/migrations/postgres/0002_add_deal_registration_partner_reference.sql')!, /alter table "deal_registration" add column "partner_reference" varchar\(40\);/);
+      assert.match(
+        after.get('server/migrations/sqlite/0002_add_deal_registration_partner_reference.sql')!,
+        /alter table "deal_registration" add column "partner_reference" text;/,
+      );
+      assert.match(
+        after.get('server/migrations/postgres/0002_add_deal_registration_partner_reference.sql')!,
+        /alter table "deal_registration" add column "partner_reference" varchar\(40\);/,
+      );
 
       // The new migration applies on top of the first one in a real SQLite database.
       const db = new Database(':memory:');
-      for (const path of ['server/migrations/sqlite/0001_initial.sql', 'server/migrations/sqlite/0002_add_deal_registration_partner_reference.sql']) {
+      for (const path of [
+        'server/migrations/sqlite/0001_initial.sql',
+        'server/migrations/sqlite/0002_add_deal_registration_partner_reference.sql',
+      ]) {
         db.exec(after.get(path)!);
       }
-      const columns = db.prepare("select name from pragma_table_info('deal_registration')").all() as Array<{ name: string }>;
+      const columns = db.prepare("select name from pragma_table_info('deal_registration')").all() as Array<{
+        name: string;
+      }>;
       assert.ok(columns.some((c) => c.name === 'partner_reference'));
       db.close();
     } finally {

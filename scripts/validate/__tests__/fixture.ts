@@ -5,7 +5,12 @@ import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '../../..');
 
-export function scratchCopy(folder: string): { dir: string; edit(path: string, change: (content: string) => string): void; write(path: string, content: string): void; cleanup(): void } {
+export function scratchCopy(folder: string): {
+  dir: string;
+  edit(path: string, change: (content: string) => string): void;
+  write(path: string, content: string): void;
+  cleanup(): void;
+} {
   const dir = join(mkdtempSync(join(tmpdir(), 'prm-validate-')), folder);
   cpSync(join(repoRoot, folder), dir, { recursive: true, filter: (source) => !source.includes('node_modules') });
   return {

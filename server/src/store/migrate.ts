@@ -26,7 +26,9 @@ export function migrationFiles(dialect: Dialect, root = migrationsRoot): string[
 
 export async function migrate(target: MigrationTarget, root = migrationsRoot): Promise<string[]> {
   const timestamp = target.dialect === 'postgres' ? 'timestamptz' : 'text';
-  await target.exec(`create table if not exists prm_migrations (id varchar(100) primary key, applied_at ${timestamp} not null)`);
+  await target.exec(
+    `create table if not exists prm_migrations (id varchar(100) primary key, applied_at ${timestamp} not null)`,
+  );
   const applied = new Set((await target.query<{ id: string }>('select id from prm_migrations')).map((row) => row.id));
   const newlyApplied: string[] = [];
   for (const file of migrationFiles(target.dialect, root)) {
@@ -35,11 +37,15 @@ export async function migrate(target: MigrationTarget, root = migrationsRoot): P
     await target.exec('begin');
     try {
       await target.exec(sql);
-      await target.exec(`insert into prm_migrations (id, applied_at) values ('${file}', '${new Date().toISOString()}')`);
+      await target.exec(
+        `insert into prm_migrations (id, applied_at) values ('${file}', '${new Date().toISOString()}')`,
+      );
       await target.exec('commit');
     } catch (error) {
       await target.exec('rollback');
-      throw new Error(`Migration ${target.dialect}/${file} failed and was rolled back: ${(error as Error).message}`, { cause: error });
+      throw new Error(`Migration ${target.dialect}/${file} failed and was rolled back: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     newlyApplied.push(file);
   }

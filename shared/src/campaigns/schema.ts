@@ -21,7 +21,11 @@ export const campaign = defineObject({
     description: longText(4000),
     startsOn: date(),
     endsOn: date(),
-    status: picklist(['planned', 'active', 'completed', 'cancelled'], { required: true, default: 'planned', label: 'Campaign status' }),
+    status: picklist(['planned', 'active', 'completed', 'cancelled'], {
+      required: true,
+      default: 'planned',
+      label: 'Campaign status',
+    }),
     audience: multiPicklist(['enterprise', 'mid_market', 'smb', 'public_sector']),
   },
   listView: ['partner', 'status', 'startsOn', 'endsOn'],
@@ -42,7 +46,9 @@ export const campaignAsset = defineObject({
   },
   fields: {
     campaign: lookup('campaign', { required: true }),
-    assetType: picklist(['email_template', 'landing_page', 'presentation', 'banner', 'video', 'document'], { required: true }),
+    assetType: picklist(['email_template', 'landing_page', 'presentation', 'banner', 'video', 'document'], {
+      required: true,
+    }),
     assetUrl: url({ required: true }),
     language: text(10, { help: 'BCP 47 language tag, e.g. en or de-DE.' }),
     coBrandable: checkbox({ label: 'Co-brandable' }),

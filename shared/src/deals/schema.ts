@@ -78,7 +78,7 @@ export const dealRegistration = defineObject({
     opportunityId: text(40, {
       access: setByRules,
       label: 'Converted opportunity id',
-      help: "The CRM opportunity created on conversion.",
+      help: 'The CRM opportunity created on conversion.',
     }),
     closedAt: dateTime({ access: setByRules }),
   },

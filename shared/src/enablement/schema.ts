@@ -17,7 +17,12 @@ export const course = defineObject({
     partnerRep: 'read',
   },
   fields: {
-    courseCode: text(40, { required: true, unique: true, externalId: true, help: 'The id the LMS uses (xAPI activity).' }),
+    courseCode: text(40, {
+      required: true,
+      unique: true,
+      externalId: true,
+      help: 'The id the LMS uses (xAPI activity).',
+    }),
     description: longText(4000),
     format: picklist(['self_paced', 'live_online', 'classroom']),
     durationMinutes: integer({ min: 0 }),
@@ -86,7 +91,11 @@ export const certification = defineObject({
     specialisation: picklist(['security', 'cloud', 'data_analytics', 'networking', 'erp', 'crm', 'devops']),
     earnedOn: date({ required: true }),
     expiresOn: date(),
-    status: picklist(['active', 'expired', 'revoked'], { required: true, default: 'active', label: 'Certification status' }),
+    status: picklist(['active', 'expired', 'revoked'], {
+      required: true,
+      default: 'active',
+      label: 'Certification status',
+    }),
     renewalReminderSentAt: dateTime(),
   },
   listView: ['partnerContact', 'partner', 'status', 'earnedOn', 'expiresOn'],

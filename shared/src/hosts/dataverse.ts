@@ -42,7 +42,9 @@ const pascal = (name: string): string => nameWords(name).map(capitalise).join(''
 
 /** `prm_DealRegistration` (SchemaName) for our tables; the logical name is its lower case. */
 export function dataverseTableSchemaName(object: PrmObject): string {
-  return object.extends ? standardTables[object.extends] : `${dataversePublisher.customizationPrefix}_${pascal(object.name)}`;
+  return object.extends
+    ? standardTables[object.extends]
+    : `${dataversePublisher.customizationPrefix}_${pascal(object.name)}`;
 }
 
 export function dataverseTableLogicalName(object: PrmObject): string {

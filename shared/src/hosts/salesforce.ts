@@ -53,7 +53,10 @@ export function salesforceFieldName(object: PrmObject, fieldName: string): strin
  * target: an object with two lookups to the same target adds the field (`PlanActions_PlanGoal`).
  */
 export function salesforceRelationshipName(object: PrmObject, fieldName: string): string {
-  const plural = nameWords(object.pluralLabel).map(capitalise).join('').replace(/[^A-Za-z0-9]/g, '');
+  const plural = nameWords(object.pluralLabel)
+    .map(capitalise)
+    .join('')
+    .replace(/[^A-Za-z0-9]/g, '');
   const field = object.fields[fieldName];
   const target = field?.kind === 'lookup' ? field.target : undefined;
   const siblings = Object.values(object.fields).filter((f) => f.kind === 'lookup' && f.target === target).length;

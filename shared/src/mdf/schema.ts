@@ -1,6 +1,18 @@
 /** Market development funds: budgets per period, allocations, fund requests and fund claims. */
 import { defineObject } from '../schema/object.ts';
-import { text, longText, picklist, lookup, dateTime, date, money, currency, percent, url, integer } from '../schema/fields.ts';
+import {
+  text,
+  longText,
+  picklist,
+  lookup,
+  dateTime,
+  date,
+  money,
+  currency,
+  percent,
+  url,
+  integer,
+} from '../schema/fields.ts';
 import { partnersReadOnly, setByRules } from '../schema/roles.ts';
 
 export const mdfBudget = defineObject({
@@ -22,9 +34,17 @@ export const mdfBudget = defineObject({
     periodEnd: date({ required: true }),
     currency: currency({ required: true, default: 'USD' }),
     totalAmount: money({ required: true }),
-    allocationMethod: picklist(['pooled', 'by_tier_percentage', 'manual'], { required: true, default: 'by_tier_percentage' }),
+    allocationMethod: picklist(['pooled', 'by_tier_percentage', 'manual'], {
+      required: true,
+      default: 'by_tier_percentage',
+    }),
     requestDeadline: date(),
-    claimDeadlineDays: integer({ min: 1, max: 365, default: 60, help: 'Days after the activity ends to file a claim.' }),
+    claimDeadlineDays: integer({
+      min: 1,
+      max: 365,
+      default: 60,
+      help: 'Days after the activity ends to file a claim.',
+    }),
     defaultReimbursementRate: percent({ default: 50, label: 'Default reimbursement rate' }),
     status: picklist(['planned', 'open', 'closed'], { required: true, default: 'planned', label: 'Budget status' }),
   },
@@ -122,7 +142,7 @@ export const fundClaim = defineObject({
     reimbursementRate: percent({ access: setByRules }),
     approvedAmount: money({ access: setByRules }),
     paidAmount: money({ access: setByRules }),
-    proofOfPerformanceUrl: url({ label: 'Proof of performance' , help: 'Invoice, attendee list or screenshots.' }),
+    proofOfPerformanceUrl: url({ label: 'Proof of performance', help: 'Invoice, attendee list or screenshots.' }),
     proofDescription: longText(2000, { label: 'Proof of performance notes' }),
     actualLeads: integer({ min: 0 }),
     status: picklist(['draft', 'submitted', 'approved', 'rejected', 'paid'], {

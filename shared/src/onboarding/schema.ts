@@ -104,11 +104,18 @@ export const onboardingTask = defineObject({
   },
   fields: {
     partner: lookup('partner', { required: true }),
-    step: picklist(['sign_agreement', 'grant_portal_access', 'assign_training', 'complete_training', 'register_first_deal'], {
-      required: true,
-    }),
+    step: picklist(
+      ['sign_agreement', 'grant_portal_access', 'assign_training', 'complete_training', 'register_first_deal'],
+      {
+        required: true,
+      },
+    ),
     sequence: integer({ required: true, min: 1 }),
-    status: picklist(['not_started', 'open', 'done', 'skipped'], { required: true, default: 'not_started', label: 'Task status' }),
+    status: picklist(['not_started', 'open', 'done', 'skipped'], {
+      required: true,
+      default: 'not_started',
+      label: 'Task status',
+    }),
     dueOn: date(),
     completedAt: dateTime(),
     notes: longText(2000),

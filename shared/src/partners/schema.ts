@@ -87,7 +87,7 @@ export const partnerContact = defineObject({
   name: 'partnerContact',
   label: 'Partner Contact',
   pluralLabel: 'Partner Contacts',
-  description: "A person at a partner: their role in the program and whether they may sign in to the portal.",
+  description: 'A person at a partner: their role in the program and whether they may sign in to the portal.',
   extends: 'contact',
   nameField: { label: 'Full name', length: 121 },
   partnerField: 'partner',

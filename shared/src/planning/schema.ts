@@ -1,6 +1,17 @@
 /** Joint business plans with their goals and actions, and the quarterly business review. */
 import { defineObject } from '../schema/object.ts';
-import { text, longText, picklist, lookup, date, dateTime, money, currency, integer, decimal } from '../schema/fields.ts';
+import {
+  text,
+  longText,
+  picklist,
+  lookup,
+  date,
+  dateTime,
+  money,
+  currency,
+  integer,
+  decimal,
+} from '../schema/fields.ts';
 import { partnersReadOnly, setByRules } from '../schema/roles.ts';
 
 const planAccess = {
@@ -23,7 +34,11 @@ export const jointBusinessPlan = defineObject({
     partner: lookup('partner', { required: true, access: partnersReadOnly }),
     periodStart: date({ required: true }),
     periodEnd: date({ required: true }),
-    status: picklist(['draft', 'agreed', 'active', 'closed'], { required: true, default: 'draft', label: 'Plan status' }),
+    status: picklist(['draft', 'agreed', 'active', 'closed'], {
+      required: true,
+      default: 'draft',
+      label: 'Plan status',
+    }),
     summary: longText(4000),
     agreedAt: dateTime({ access: setByRules }),
   },
@@ -41,9 +56,12 @@ export const planGoal = defineObject({
   fields: {
     jointBusinessPlan: lookup('jointBusinessPlan', { required: true }),
     partner: lookup('partner', { required: true, access: partnersReadOnly }),
-    measure: picklist(['sourced_revenue', 'influenced_revenue', 'registrations', 'won_deals', 'certifications', 'campaigns'], {
-      required: true,
-    }),
+    measure: picklist(
+      ['sourced_revenue', 'influenced_revenue', 'registrations', 'won_deals', 'certifications', 'campaigns'],
+      {
+        required: true,
+      },
+    ),
     currency: currency({ default: 'USD', help: 'For revenue goals.' }),
     target: decimal(18, 2, { required: true, min: 0, help: 'Revenue goals in major units; counts otherwise.' }),
     actual: decimal(18, 2, { access: setByRules }),
@@ -67,7 +85,11 @@ export const planAction = defineObject({
     ownerName: text(121, { required: true, label: 'Owner' }),
     ownerSide: picklist(['vendor', 'partner'], { required: true }),
     dueOn: date(),
-    status: picklist(['open', 'in_progress', 'done', 'dropped'], { required: true, default: 'open', label: 'Action status' }),
+    status: picklist(['open', 'in_progress', 'done', 'dropped'], {
+      required: true,
+      default: 'open',
+      label: 'Action status',
+    }),
   },
   listView: ['jointBusinessPlan', 'ownerName', 'dueOn', 'status'],
 });

@@ -26,7 +26,10 @@ export const lead = defineObject({
     postalCode: text(20, { standard: true, access: partnersReadOnly }),
     industry: text(80, { standard: true, access: partnersReadOnly }),
     employees: integer({ standard: true, min: 0, access: partnersReadOnly }),
-    productInterest: text(120, { access: partnersReadOnly, help: 'The product or specialisation the lead asked about.' }),
+    productInterest: text(120, {
+      access: partnersReadOnly,
+      help: 'The product or specialisation the lead asked about.',
+    }),
     routingStatus: picklist(['new', 'offered', 'assigned', 'fallback', 'converted', 'closed'], {
       default: 'new',
       access: setByRules,
@@ -114,7 +117,11 @@ export const leadOffer = defineObject({
       access: setByRules,
     }),
     offeredAt: dateTime({ required: true, access: setByRules }),
-    respondBy: dateTime({ required: true, access: setByRules, help: 'The SLA deadline in the partner’s business hours.' }),
+    respondBy: dateTime({
+      required: true,
+      access: setByRules,
+      help: 'The SLA deadline in the partner’s business hours.',
+    }),
     respondedAt: dateTime({ access: setByRules }),
     declineReason: picklist(['no_capacity', 'not_our_territory', 'not_our_specialisation', 'customer_known', 'other']),
     declineNote: longText(1000),

@@ -22,9 +22,12 @@ const pickValue = /^[a-z][a-z0-9_]*$/;
 function checkField(schema: Schema, object: PrmObject, name: string, field: Field): string[] {
   const problems: string[] = [];
   if (!camelCase.test(name)) problems.push('field names are camelCase letters and digits');
-  if ((systemFieldNames as readonly string[]).includes(name)) problems.push(`"${name}" is a system field every record has`);
+  if ((systemFieldNames as readonly string[]).includes(name))
+    problems.push(`"${name}" is a system field every record has`);
   if (object.extends && field.required && !field.standard) {
-    problems.push(`a field added to the CRM's own ${object.extends} cannot be required: every existing record would fail to save`);
+    problems.push(
+      `a field added to the CRM's own ${object.extends} cannot be required: every existing record would fail to save`,
+    );
   }
   switch (field.kind) {
     case 'text':
@@ -38,8 +41,10 @@ function checkField(schema: Schema, object: PrmObject, name: string, field: Fiel
       }
       break;
     case 'decimal':
-      if (field.precision < 1 || field.precision > 18) problems.push(`decimal precision must be 1 to 18 (got ${field.precision})`);
-      if (field.scale < 0 || field.scale > field.precision) problems.push(`decimal scale must be 0 to the precision (got ${field.scale})`);
+      if (field.precision < 1 || field.precision > 18)
+        problems.push(`decimal precision must be 1 to 18 (got ${field.precision})`);
+      if (field.scale < 0 || field.scale > field.precision)
+        problems.push(`decimal scale must be 0 to the precision (got ${field.scale})`);
       break;
     case 'picklist':
     case 'multiPicklist': {
@@ -60,7 +65,8 @@ function checkField(schema: Schema, object: PrmObject, name: string, field: Fiel
       if (!schema.some((candidate) => candidate.name === field.target)) {
         problems.push(`looks up "${field.target}", which is not an object in the schema`);
       }
-      if (field.required && field.onDelete === 'clear') problems.push('a required lookup cannot be cleared when its target is deleted');
+      if (field.required && field.onDelete === 'clear')
+        problems.push('a required lookup cannot be cleared when its target is deleted');
       break;
     default:
       break;

@@ -107,10 +107,7 @@ export const multiPicklist = (values: PicklistInput, options: FieldOptions = {})
  * `restrict` (the default for required lookups) refuses to delete the target while it is referenced;
  * `clear` empties the reference.
  */
-export const lookup = (
-  target: string,
-  options: FieldOptions & { onDelete?: 'restrict' | 'clear' } = {},
-): Field => {
+export const lookup = (target: string, options: FieldOptions & { onDelete?: 'restrict' | 'clear' } = {}): Field => {
   const { onDelete, ...rest } = options;
   return { kind: 'lookup', target, onDelete: onDelete ?? (rest.required ? 'restrict' : 'clear'), ...rest };
 };

@@ -9,7 +9,10 @@ import { ValidationError, type FieldProblem } from '../errors.ts';
 export type ObjectName = keyof typeof inputValidators;
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
-  return path.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
+  return path.reduce<unknown>(
+    (value, key) => (value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined),
+    input,
+  );
 }
 
 function problemsOf(error: z.ZodError, input: unknown): FieldProblem[] {
@@ -19,7 +22,8 @@ function problemsOf(error: z.ZodError, input: unknown): FieldProblem[] {
       return { field: issue.keys.join(', '), message: 'is not a field of this record' };
     }
     // zod reports a missing value as a wrong type; say plainly that it is required.
-    if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) return { field, message: 'is required' };
+    if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined)
+      return { field, message: 'is required' };
     return { field, message: issue.message };
   });
 }

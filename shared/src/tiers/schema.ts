@@ -1,6 +1,6 @@
 /** The program and its tiers: what a partner must achieve to hold a tier and what the tier gives. */
 import { defineObject } from '../schema/object.ts';
-import { text, longText, picklist, lookup, integer, money, currency, percent, checkbox } from '../schema/fields.ts';
+import { longText, picklist, lookup, integer, money, currency, percent, checkbox } from '../schema/fields.ts';
 
 export const program = defineObject({
   name: 'program',

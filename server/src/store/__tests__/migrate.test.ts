@@ -38,7 +38,13 @@ describe('migrations on SQLite', () => {
     assert.deepEqual(await migrate(target), migrationFiles('sqlite'));
     assert.deepEqual(await migrate(target), []);
     const actual = new Set(
-      (db.prepare("select m.name as t, p.name as c from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table'").all() as Array<{ t: string; c: string }>).map((r) => `${r.t}.${r.c}`),
+      (
+        db
+          .prepare(
+            "select m.name as t, p.name as c from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table'",
+          )
+          .all() as Array<{ t: string; c: string }>
+      ).map((r) => `${r.t}.${r.c}`),
     );
     for (const column of expectedColumns) assert.ok(actual.has(column), `missing ${column}`);
     db.close();
@@ -50,7 +56,12 @@ describe('migrations on SQLite', () => {
     await migrate(sqliteTarget(db));
     const now = new Date().toISOString();
     assert.throws(
-      () => db.prepare("insert into deal_registration (id, name, created_at, updated_at, partner_id, customer_name, customer_country, opportunity_name, currency, amount, expected_close_on, status) values ('r1', 'DR-1', ?, ?, 'nobody', 'Acme', 'DE', 'Acme renewal', 'EUR', 100, '2027-01-01', 'draft')").run(now, now),
+      () =>
+        db
+          .prepare(
+            "insert into deal_registration (id, name, created_at, updated_at, partner_id, customer_name, customer_country, opportunity_name, currency, amount, expected_close_on, status) values ('r1', 'DR-1', ?, ?, 'nobody', 'Acme', 'DE', 'Acme renewal', 'EUR', 100, '2027-01-01', 'draft')",
+          )
+          .run(now, now),
       /FOREIGN KEY constraint failed/,
     );
     db.close();
@@ -75,16 +86,23 @@ describe('migrations on PostgreSQL', () => {
     const target = postgresTarget(client);
     assert.deepEqual(await migrate(target), migrationFiles('postgres'));
     assert.deepEqual(await migrate(target), []);
-    const { rows } = await client.query('select table_name as t, column_name as c from information_schema.columns where table_schema = $1', [schemaName]);
+    const { rows } = await client.query(
+      'select table_name as t, column_name as c from information_schema.columns where table_schema = $1',
+      [schemaName],
+    );
     const actual = new Set(rows.map((r: { t: string; c: string }) => `${r.t}.${r.c}`));
     for (const column of expectedColumns) assert.ok(actual.has(column), `missing ${column}`);
   });
 
   it('enforce the schema: money is a bigint of minor units and a unique course code is unique', async () => {
-    const { rows } = await client.query("select data_type from information_schema.columns where table_schema = $1 and table_name = 'deal_registration' and column_name = 'amount'", [schemaName]);
+    const { rows } = await client.query(
+      "select data_type from information_schema.columns where table_schema = $1 and table_name = 'deal_registration' and column_name = 'amount'",
+      [schemaName],
+    );
     assert.equal(rows[0].data_type, 'bigint');
     const now = new Date().toISOString();
-    const insert = "insert into course (id, name, created_at, updated_at, course_code) values ($1, 'Security basics', $2, $2, 'SEC-101')";
+    const insert =
+      "insert into course (id, name, created_at, updated_at, course_code) values ($1, 'Security basics', $2, $2, 'SEC-101')";
     await client.query(insert, ['c1', now]);
     await assert.rejects(client.query(insert, ['c2', now]), /duplicate key value violates unique constraint/);
   });

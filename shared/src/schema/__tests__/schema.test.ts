@@ -13,10 +13,33 @@ test('the PRM schema is consistent', () => {
 test('the schema declares every object the program needs', () => {
   const names = prmObjects.map((o) => o.name);
   for (const required of [
-    'partner', 'program', 'tier', 'partnerContact', 'partnerApplication', 'agreement', 'onboardingTask', 'course',
-    'enrollment', 'certification', 'dealRegistration', 'dealRegistrationLineItem', 'namedAccount', 'lead',
-    'routingRule', 'leadOffer', 'mdfBudget', 'mdfAllocation', 'fundRequest', 'fundClaim', 'campaign',
-    'campaignAsset', 'jointBusinessPlan', 'planGoal', 'planAction', 'businessReview', 'npsResponse',
+    'partner',
+    'program',
+    'tier',
+    'partnerContact',
+    'partnerApplication',
+    'agreement',
+    'onboardingTask',
+    'course',
+    'enrollment',
+    'certification',
+    'dealRegistration',
+    'dealRegistrationLineItem',
+    'namedAccount',
+    'lead',
+    'routingRule',
+    'leadOffer',
+    'mdfBudget',
+    'mdfAllocation',
+    'fundRequest',
+    'fundClaim',
+    'campaign',
+    'campaignAsset',
+    'jointBusinessPlan',
+    'planGoal',
+    'planAction',
+    'businessReview',
+    'npsResponse',
   ]) {
     assert.ok(names.includes(required), `missing ${required}`);
   }

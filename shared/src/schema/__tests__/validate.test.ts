@@ -46,22 +46,30 @@ describe('input validation from the generated validators', () => {
       { field: 'currency', message: 'must be a three-letter ISO 4217 currency code such as USD' },
       { field: 'amount', message: 'must be whole minor units (cents), not a decimal amount' },
       { field: 'expectedCloseOn', message: 'must be a date as YYYY-MM-DD' },
-      { field: 'status', message: 'must be one of: draft, submitted, in_review, approved, rejected, converted, won, lost, expired, withdrawn' },
+      {
+        field: 'status',
+        message:
+          'must be one of: draft, submitted, in_review, approved, rejected, converted, won, lost, expired, withdrawn',
+      },
     ]);
   });
 
   it('reports missing required fields and unknown fields', () => {
     const { customerName: _omitted, ...withoutName } = registration;
-    assert.deepEqual(problems(() => validateInput('dealRegistration', { ...withoutName, discount: 5 })), [
-      { field: 'customerName', message: 'is required' },
-      { field: 'discount', message: 'is not a field of this record' },
-    ]);
+    assert.deepEqual(
+      problems(() => validateInput('dealRegistration', { ...withoutName, discount: 5 })),
+      [
+        { field: 'customerName', message: 'is required' },
+        { field: 'discount', message: 'is not a field of this record' },
+      ],
+    );
   });
 
   it('checks only the fields an update sends', () => {
     assert.deepEqual(validateInput('dealRegistration', { amount: 100 }, 'update'), { amount: 100 });
-    assert.deepEqual(problems(() => validateInput('dealRegistration', { amount: -1 }, 'update')), [
-      { field: 'amount', message: 'must not be negative' },
-    ]);
+    assert.deepEqual(
+      problems(() => validateInput('dealRegistration', { amount: -1 }, 'update')),
+      [{ field: 'amount', message: 'must not be negative' }],
+    );
   });
 });
