@@ -180,12 +180,40 @@ function defineColumn(column: SqlColumn, dialect: Dialect) {
   };
 }
 
+/**
+ * Kysely compiles a table to one line; a migration is read by people, so each column goes on its own
+ * line. Splits only at commas outside parentheses and quotes.
+ */
+export function oneColumnPerLine(statement: string): string {
+  const open = statement.indexOf('(');
+  if (!statement.startsWith('create table') || open < 0 || !statement.endsWith(')')) return statement;
+  const body = statement.slice(open + 1, -1);
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i];
+    if (quote) {
+      if (char === quote) quote = null;
+    } else if (char === "'" || char === '"') quote = char;
+    else if (char === '(') depth++;
+    else if (char === ')') depth--;
+    else if (char === ',' && depth === 0) {
+      parts.push(body.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(body.slice(start).trim());
+  return `${statement.slice(0, open).trimEnd()} (\n  ${parts.join(',\n  ')}\n)`;
+}
+
 function createTableSql(db: Kysely<unknown>, table: SqlTable, dialect: Dialect): string[] {
   let builder: CreateTableBuilder<string, string> = db.schema.createTable(table.name);
   for (const column of table.columns) {
     builder = builder.addColumn(column.name, sql.raw(dialectType(column.type, dialect)), defineColumn(column, dialect));
   }
-  const statements = [builder.compile().sql];
+  const statements = [oneColumnPerLine(builder.compile().sql)];
   for (const column of table.columns.filter((c) => c.references)) {
     statements.push(
       db.schema.createIndex(`${table.name}_${column.name}_idx`).on(table.name).column(column.name).compile().sql,
