@@ -109,8 +109,13 @@ function compare(generator: string, files: GeneratedFile[]) {
     return;
   }
   const expected = [...golden.keys()].filter((k) => k.startsWith(prefix)).sort();
-  assert.deepEqual(files.map((f) => `${prefix}${f.path}`).sort(), expected, `${generator} writes a different set of files`);
-  for (const file of files) assert.equal(file.content, golden.get(`${prefix}${file.path}`), `${file.path} differs from its golden file`);
+  assert.deepEqual(
+    files.map((f) => `${prefix}${f.path}`).sort(),
+    expected,
+    `${generator} writes a different set of files`,
+  );
+  for (const file of files)
+    assert.equal(file.content, golden.get(`${prefix}${file.path}`), `${file.path} differs from its golden file`);
 }
 
 describe('generators against golden files', () => {
