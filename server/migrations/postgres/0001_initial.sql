@@ -304,6 +304,27 @@ create table "named_account" (
   "website" varchar(255)
 );
 
+create table "opportunity" (
+  "id" varchar(64) primary key,
+  "crm_id" varchar(64) unique,
+  "name" varchar(120) not null,
+  "created_at" timestamptz not null,
+  "updated_at" timestamptz not null,
+  "version" integer default 1 not null,
+  "currency" varchar(3),
+  "amount" bigint,
+  "stage" varchar(40),
+  "close_date" date,
+  "partner_id" varchar(64) references "partner" ("id") on delete set null,
+  "partner_attribution" varchar(40),
+  "deal_registration_id" varchar(64) references "deal_registration" ("id") on delete set null,
+  "influence_note" text
+);
+
+create index "opportunity_partner_id_idx" on "opportunity" ("partner_id");
+
+create index "opportunity_deal_registration_id_idx" on "opportunity" ("deal_registration_id");
+
 create table "lead" (
   "id" varchar(64) primary key,
   "crm_id" varchar(64) unique,

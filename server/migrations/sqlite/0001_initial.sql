@@ -304,6 +304,27 @@ create table "named_account" (
   "website" text
 );
 
+create table "opportunity" (
+  "id" text primary key,
+  "crm_id" text unique,
+  "name" text not null,
+  "created_at" text not null,
+  "updated_at" text not null,
+  "version" integer default 1 not null,
+  "currency" text,
+  "amount" integer,
+  "stage" text,
+  "close_date" text,
+  "partner_id" text references "partner" ("id") on delete set null,
+  "partner_attribution" text,
+  "deal_registration_id" text references "deal_registration" ("id") on delete set null,
+  "influence_note" text
+);
+
+create index "opportunity_partner_id_idx" on "opportunity" ("partner_id");
+
+create index "opportunity_deal_registration_id_idx" on "opportunity" ("deal_registration_id");
+
 create table "lead" (
   "id" text primary key,
   "crm_id" text unique,

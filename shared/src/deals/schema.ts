@@ -134,3 +134,34 @@ export const namedAccount = defineObject({
   },
   listView: ['customerDomain', 'country', 'accountOwner', 'reservedUntil'],
 });
+
+export const opportunity = defineObject({
+  name: 'opportunity',
+  label: 'Opportunity',
+  pluralLabel: 'Opportunities',
+  description:
+    "The CRM's own opportunity (a deal in HubSpot) with the partner attribution that sales reps see: which partner sourced or influenced it, and from which registration.",
+  extends: 'opportunity',
+  nameField: { label: 'Opportunity name', length: 120 },
+  partnerField: 'partner',
+  access: {
+    channelAdmin: 'edit',
+    channelManager: 'edit',
+    salesRep: 'read',
+    partnerAdmin: 'read',
+    partnerRep: 'read',
+  },
+  fields: {
+    currency: currency({ standard: true }),
+    amount: money({ standard: true }),
+    stage: text(40, { standard: true }),
+    closeDate: date({ standard: true }),
+    partner: lookup('partner', { label: 'Partner', access: { salesRep: 'read' } }),
+    partnerAttribution: picklist(['sourced', 'influenced'], {
+      help: 'Sourced: the partner originated it through an approved registration. Influenced: vendor-originated, the partner materially advanced it.',
+    }),
+    dealRegistration: lookup('dealRegistration', { label: 'Deal registration', access: setByRules }),
+    influenceNote: longText(2000, { access: hiddenFromPartners }),
+  },
+  listView: ['partner', 'partnerAttribution', 'dealRegistration'],
+});

@@ -393,6 +393,32 @@ export interface NamedAccount {
   website: string | null;
 }
 
+/** The CRM's own opportunity (a deal in HubSpot) with the partner attribution that sales reps see: which partner sourced or influenced it, and from which registration. */
+export interface Opportunity {
+  id: string;
+  /** The record id in the CRM this record is synced with, if any. */
+  crmId: string | null;
+  /** Opportunity name. */
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Incremented on every update; optimistic concurrency compares it. */
+  version: number;
+  currency: string | null;
+  /** Integer minor units of `currency`. */
+  amount: number | null;
+  stage: string | null;
+  /** YYYY-MM-DD. */
+  closeDate: string | null;
+  /** Id of a partner. */
+  partner: string | null;
+  /** Sourced: the partner originated it through an approved registration. Influenced: vendor-originated, the partner materially advanced it. */
+  partnerAttribution: "sourced" | "influenced" | null;
+  /** Id of a dealRegistration. */
+  dealRegistration: string | null;
+  influenceNote: string | null;
+}
+
 /** A prospective customer the vendor hands to a partner; routing fields on the CRM's own lead. */
 export interface Lead {
   id: string;
@@ -789,6 +815,7 @@ export interface PrmRecords {
   dealRegistration: DealRegistration;
   dealRegistrationLineItem: DealRegistrationLineItem;
   namedAccount: NamedAccount;
+  opportunity: Opportunity;
   lead: Lead;
   routingRule: RoutingRule;
   leadOffer: LeadOffer;

@@ -215,6 +215,19 @@ export const namedAccountInput = z.strictObject({
   website: z.url({ protocol: /^https?$/, error: 'must be a web address starting with https:// or http://' }).max(255, 'must be at most 255 characters').nullable().optional(),
 });
 
+export const opportunityInput = z.strictObject({
+  /** Opportunity name. */
+  name: z.string('is required').max(120, 'must be at most 120 characters').nullable().optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 currency code such as USD').nullable().optional(),
+  amount: z.number('must be a number').int('must be whole minor units (cents), not a decimal amount').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large').nullable().optional(),
+  stage: z.string().max(40, 'must be at most 40 characters').nullable().optional(),
+  closeDate: z.iso.date('must be a date as YYYY-MM-DD').nullable().optional(),
+  partner: z.string('must be the id of a partner').min(1, 'must be the id of a partner').max(64, 'is not a valid id').nullable().optional(),
+  partnerAttribution: z.enum(["sourced", "influenced"], 'must be one of: sourced, influenced').nullable().optional(),
+  dealRegistration: z.string('must be the id of a dealRegistration').min(1, 'must be the id of a dealRegistration').max(64, 'is not a valid id').nullable().optional(),
+  influenceNote: z.string().max(2000, 'must be at most 2000 characters').nullable().optional(),
+});
+
 export const leadInput = z.strictObject({
   /** Name. */
   name: z.string('is required').max(121, 'must be at most 121 characters').nullable().optional(),
@@ -417,6 +430,7 @@ export const inputValidators = {
   dealRegistration: dealRegistrationInput,
   dealRegistrationLineItem: dealRegistrationLineItemInput,
   namedAccount: namedAccountInput,
+  opportunity: opportunityInput,
   lead: leadInput,
   routingRule: routingRuleInput,
   leadOffer: leadOfferInput,

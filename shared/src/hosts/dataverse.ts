@@ -36,6 +36,10 @@ export const dataverseStandardFields: Record<string, string> = {
   'lead.postalCode': 'address1_postalcode',
   'lead.industry': 'industrycode',
   'lead.employees': 'numberofemployees',
+  'opportunity.currency': 'transactioncurrencyid',
+  'opportunity.amount': 'estimatedvalue',
+  'opportunity.stage': 'stepname',
+  'opportunity.closeDate': 'estimatedclosedate',
 };
 
 const pascal = (name: string): string => nameWords(name).map(capitalise).join('');

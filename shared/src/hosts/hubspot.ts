@@ -37,6 +37,10 @@ export const hubspotStandardFields: Record<string, string> = {
   'lead.postalCode': 'zip',
   'lead.industry': 'industry',
   'lead.employees': 'numemployees',
+  'opportunity.currency': 'deal_currency_code',
+  'opportunity.amount': 'amount',
+  'opportunity.stage': 'dealstage',
+  'opportunity.closeDate': 'closedate',
 };
 
 /** `companies` for an extension, otherwise the custom object's name `prm_deal_registration`. */

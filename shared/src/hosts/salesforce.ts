@@ -30,6 +30,10 @@ export const salesforceStandardFields: Record<string, string> = {
   'lead.postalCode': 'PostalCode',
   'lead.industry': 'Industry',
   'lead.employees': 'NumberOfEmployees',
+  'opportunity.currency': 'CurrencyIsoCode',
+  'opportunity.amount': 'Amount',
+  'opportunity.stage': 'StageName',
+  'opportunity.closeDate': 'CloseDate',
 };
 
 const pascalSnake = (name: string): string => nameWords(name).map(capitalise).join('_');

@@ -3,7 +3,7 @@ import { partner, partnerContact } from '../partners/schema.ts';
 import { program, tier } from '../tiers/schema.ts';
 import { partnerApplication, agreement, onboardingTask } from '../onboarding/schema.ts';
 import { course, enrollment, certification } from '../enablement/schema.ts';
-import { dealRegistration, dealRegistrationLineItem, namedAccount } from '../deals/schema.ts';
+import { dealRegistration, dealRegistrationLineItem, namedAccount, opportunity } from '../deals/schema.ts';
 import { lead, routingRule, leadOffer } from '../routing/schema.ts';
 import { mdfBudget, mdfAllocation, fundRequest, fundClaim } from '../mdf/schema.ts';
 import { campaign, campaignAsset } from '../campaigns/schema.ts';
@@ -25,6 +25,7 @@ export const prmObjects: readonly PrmObject[] = [
   dealRegistration,
   dealRegistrationLineItem,
   namedAccount,
+  opportunity,
   lead,
   routingRule,
   leadOffer,
