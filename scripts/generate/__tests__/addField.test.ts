@@ -39,9 +39,9 @@ describe('adding a field to the schema', () => {
         'force-app/main/default/permissionsets/PRM_Partner_Rep.permissionset-meta.xml',
         'force-app/main/default/permissionsets/PRM_Sales_Rep.permissionset-meta.xml',
         'hubspot-app/schema/custom-objects/prm_deal_registration.json',
-        'server/migrations/postgres/0002_add_deal_registration_partner_reference.sql',
+        'server/migrations/postgres/0003_add_deal_registration_partner_reference.sql',
         'server/migrations/snapshot.json',
-        'server/migrations/sqlite/0002_add_deal_registration_partner_reference.sql',
+        'server/migrations/sqlite/0003_add_deal_registration_partner_reference.sql',
         'shared/src/generated/types.ts',
         'shared/src/generated/validators.ts',
       ]);
@@ -84,22 +84,22 @@ describe('adding a field to the schema', () => {
       assert.equal(column.MaxLength, 40);
       assert.equal(column['@odata.type'], 'Microsoft.Dynamics.CRM.StringAttributeMetadata');
       assert.match(
-        after.get('server/migrations/sqlite/0002_add_deal_registration_partner_reference.sql')!,
+        after.get('server/migrations/sqlite/0003_add_deal_registration_partner_reference.sql')!,
         /alter table "deal_registration" add column "partner_reference" text;/,
       );
       assert.match(
-        after.get('server/migrations/postgres/0002_add_deal_registration_partner_reference.sql')!,
+        after.get('server/migrations/postgres/0003_add_deal_registration_partner_reference.sql')!,
         /alter table "deal_registration" add column "partner_reference" varchar\(40\);/,
       );
 
-      // The new migration applies on top of the first one in a real SQLite database.
+      // The new migration applies on top of the earlier ones in a real SQLite database.
       const db = new Database(':memory:');
-      for (const path of [
-        'server/migrations/sqlite/0001_initial.sql',
-        'server/migrations/sqlite/0002_add_deal_registration_partner_reference.sql',
-      ]) {
-        db.exec(after.get(path)!);
-      }
+      const sqliteMigrations = [...after.keys()].filter((path) => path.startsWith('server/migrations/sqlite/')).sort();
+      assert.equal(
+        sqliteMigrations.at(-1),
+        'server/migrations/sqlite/0003_add_deal_registration_partner_reference.sql',
+      );
+      for (const path of sqliteMigrations) db.exec(after.get(path)!);
       const columns = db.prepare("select name from pragma_table_info('deal_registration')").all() as Array<{
         name: string;
       }>;
@@ -114,8 +114,8 @@ describe('adding a field to the schema', () => {
     const drift = findDrift(generateAll(withNewField, repoRoot), repoRoot);
     assert.deepEqual(drift.missing.sort(), [
       'force-app/main/default/objects/Deal_Registration__c/fields/Partner_Reference__c.field-meta.xml',
-      'server/migrations/postgres/0002_add_deal_registration_partner_reference.sql',
-      'server/migrations/sqlite/0002_add_deal_registration_partner_reference.sql',
+      'server/migrations/postgres/0003_add_deal_registration_partner_reference.sql',
+      'server/migrations/sqlite/0003_add_deal_registration_partner_reference.sql',
     ]);
     assert.equal(drift.changed.length, 10);
     assert.deepEqual(drift.stale, []);

@@ -1,22 +1,16 @@
 /**
- * Applies the generated SQL migrations in order, each in its own transaction, and records them in
- * `prm_migrations` so a restart applies only what is new. The same files run on SQLite and PostgreSQL.
+ * Applies the SQL migrations in order, each in its own transaction, and records them in
+ * `prm_migrations` so a restart applies only what is new. The same folder layout serves SQLite and
+ * PostgreSQL; generated and hand-written migrations share one sequence.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { sql } from 'kysely';
+import type { Store } from './database.ts';
 
 export const migrationsRoot = resolve(import.meta.dirname, '../../migrations');
 
 export type Dialect = 'sqlite' | 'postgres';
-
-/** The little a migration runner needs from a connection; both drivers are adapted to it. */
-export interface MigrationTarget {
-  dialect: Dialect;
-  /** Runs statements that return nothing (may contain several separated by semicolons). */
-  exec(sql: string): Promise<void>;
-  /** Runs a query and returns its rows. */
-  query<Row>(sql: string): Promise<Row[]>;
-}
 
 export function migrationFiles(dialect: Dialect, root = migrationsRoot): string[] {
   return readdirSync(join(root, dialect))
@@ -24,26 +18,37 @@ export function migrationFiles(dialect: Dialect, root = migrationsRoot): string[
     .sort();
 }
 
-export async function migrate(target: MigrationTarget, root = migrationsRoot): Promise<string[]> {
-  const timestamp = target.dialect === 'postgres' ? 'timestamptz' : 'text';
-  await target.exec(
-    `create table if not exists prm_migrations (id varchar(100) primary key, applied_at ${timestamp} not null)`,
+/**
+ * One statement at a time, because PostgreSQL's extended protocol (which drivers use for queries)
+ * refuses several in one call. Our migrations end every statement with `;` at the end of a line and
+ * keep semicolons out of string literals.
+ */
+export function statements(migration: string): string[] {
+  return migration
+    .split(/;\s*$/m)
+    .map((statement) => statement.replace(/^\s*--.*$/gm, '').trim())
+    .filter(Boolean);
+}
+
+export async function migrate(store: Store, root = migrationsRoot): Promise<string[]> {
+  const timestamp = store.dialect === 'postgres' ? 'timestamptz' : 'text';
+  await sql
+    .raw(`create table if not exists prm_migrations (id varchar(100) primary key, applied_at ${timestamp} not null)`)
+    .execute(store.db);
+  const applied = new Set(
+    (await store.db.selectFrom('prm_migrations').select('id').execute()).map((row: { id: string }) => row.id),
   );
-  const applied = new Set((await target.query<{ id: string }>('select id from prm_migrations')).map((row) => row.id));
   const newlyApplied: string[] = [];
-  for (const file of migrationFiles(target.dialect, root)) {
+  for (const file of migrationFiles(store.dialect, root)) {
     if (applied.has(file)) continue;
-    const sql = readFileSync(join(root, target.dialect, file), 'utf8');
-    await target.exec('begin');
+    const text = readFileSync(join(root, store.dialect, file), 'utf8');
     try {
-      await target.exec(sql);
-      await target.exec(
-        `insert into prm_migrations (id, applied_at) values ('${file}', '${new Date().toISOString()}')`,
-      );
-      await target.exec('commit');
+      await store.db.transaction().execute(async (trx) => {
+        for (const statement of statements(text)) await sql.raw(statement).execute(trx);
+        await trx.insertInto('prm_migrations').values({ id: file, applied_at: new Date().toISOString() }).execute();
+      });
     } catch (error) {
-      await target.exec('rollback');
-      throw new Error(`Migration ${target.dialect}/${file} failed and was rolled back: ${(error as Error).message}`, {
+      throw new Error(`Migration ${store.dialect}/${file} failed and was rolled back: ${(error as Error).message}`, {
         cause: error,
       });
     }

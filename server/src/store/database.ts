@@ -1,0 +1,65 @@
+/**
+ * One data-access layer over two stores: SQLite (embedded default, one file) and PostgreSQL
+ * (`DATABASE_URL`). Kysely speaks both; this file only opens a connection and smooths the two
+ * drivers' value types so every layer above sees the same values.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Dialect } from './migrate.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tables are named by the schema at run time
+export type Db = Kysely<any>;
+
+export interface Store {
+  db: Db;
+  dialect: Dialect;
+  /** Where the data lives, for messages (a file path, or the PostgreSQL URL without its password). */
+  location: string;
+  close(): Promise<void>;
+}
+
+/** pg returns bigint and numeric as strings and timestamps as Date; the core wants numbers and ISO strings. */
+function postgresTypes(): pg.CustomTypesConfig {
+  const parsers: Record<number, (value: string) => unknown> = {
+    20: (value) => Number(value), // int8: money in minor units stays below 2^53
+    1700: (value) => Number(value), // numeric
+    1082: (value) => value, // date: keep YYYY-MM-DD
+    1114: (value) => new Date(`${value}Z`).toISOString(), // timestamp
+    1184: (value) => new Date(value).toISOString(), // timestamptz
+  };
+  return {
+    getTypeParser: ((oid: number, format?: string) =>
+      parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
+
+export function openSqlite(file: string): Store {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const database = new Database(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db: Db = new Kysely({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+export function openPostgres(url: string, options: { searchPath?: string; max?: number } = {}): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 20,
+    types: postgresTypes(),
+    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+  });
+  const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', location: url.replace(/:[^:@/]*@/, ':***@'), close: () => db.destroy() };
+}
+
+/** `DATABASE_URL` (postgres://...) selects PostgreSQL; otherwise the embedded SQLite file. */
+export function openStore(env: { DATABASE_URL?: string; PRM_DATA_FILE?: string } = process.env): Store {
+  if (env.DATABASE_URL) return openPostgres(env.DATABASE_URL);
+  return openSqlite(env.PRM_DATA_FILE ?? 'data/prm.sqlite');
+}
