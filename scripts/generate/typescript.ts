@@ -114,9 +114,8 @@ function validator(object: PrmObject): string {
   const lines = [`export const ${object.name}Input = z.strictObject({`];
   if (object.nameField && 'length' in object.nameField) {
     const { length, label } = object.nameField;
-    const required = object.extends ? '.nullable().optional()' : ".min(1, 'is required')";
     lines.push(`  /** ${label}. */`);
-    lines.push(`  name: z.string('is required').max(${length}, 'must be at most ${length} characters')${required},`);
+    lines.push(`  name: z.string('is required').min(1, 'is required').max(${length}, 'must be at most ${length} characters'),`);
   }
   for (const [name, field] of Object.entries(object.fields)) lines.push(`  ${name}: ${zodFor(field)},`);
   lines.push('});');

@@ -73,3 +73,8 @@ create table "audit_log" (
 );
 
 create index "audit_log_record_idx" on "audit_log" ("object", "record_id");
+
+create table "name_counter" (
+  "object" varchar(60) primary key,
+  "value" bigint not null
+);

@@ -9,7 +9,7 @@ import { z } from 'zod';
 
 export const programInput = z.strictObject({
   /** Program name. */
-  name: z.string('is required').max(80, 'must be at most 80 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(80, 'must be at most 80 characters'),
   description: z.string().max(4000, 'must be at most 4000 characters').nullable().optional(),
   active: z.boolean('must be true or false').nullable().optional(),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 currency code such as USD').optional(),
@@ -24,7 +24,7 @@ export const programInput = z.strictObject({
 
 export const tierInput = z.strictObject({
   /** Tier name. */
-  name: z.string('is required').max(80, 'must be at most 80 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(80, 'must be at most 80 characters'),
   program: z.string('must be the id of a program').min(1, 'must be the id of a program').max(64, 'is not a valid id'),
   rank: z.number('must be a number').int('must be a whole number').min(1, 'must be at least 1').max(20, 'must be at most 20'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 currency code such as USD').optional(),
@@ -45,7 +45,7 @@ export const tierInput = z.strictObject({
 
 export const partnerInput = z.strictObject({
   /** Company name. */
-  name: z.string('is required').max(255, 'must be at most 255 characters').nullable().optional(),
+  name: z.string('is required').min(1, 'is required').max(255, 'must be at most 255 characters'),
   website: z.url({ protocol: /^https?$/, error: 'must be a web address starting with https:// or http://' }).max(255, 'must be at most 255 characters').nullable().optional(),
   country: z.string().max(80, 'must be at most 80 characters').nullable().optional(),
   region: z.string().max(80, 'must be at most 80 characters').nullable().optional(),
@@ -72,7 +72,7 @@ export const partnerInput = z.strictObject({
 
 export const partnerContactInput = z.strictObject({
   /** Full name. */
-  name: z.string('is required').max(121, 'must be at most 121 characters').nullable().optional(),
+  name: z.string('is required').min(1, 'is required').max(121, 'must be at most 121 characters'),
   email: z.email('must be an email address like name@example.com').max(254, 'must be at most 254 characters').nullable().optional(),
   phone: z.string().regex(/^\+?[0-9 ().-]{3,40}$/, 'must be a phone number of digits, spaces and + ( ) . -').nullable().optional(),
   partner: z.string('must be the id of a partner').min(1, 'must be the id of a partner').max(64, 'is not a valid id').nullable().optional(),
@@ -113,7 +113,7 @@ export const agreementInput = z.strictObject({
 
 export const onboardingTaskInput = z.strictObject({
   /** Task. */
-  name: z.string('is required').max(120, 'must be at most 120 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(120, 'must be at most 120 characters'),
   partner: z.string('must be the id of a partner').min(1, 'must be the id of a partner').max(64, 'is not a valid id'),
   step: z.enum(["sign_agreement", "grant_portal_access", "assign_training", "complete_training", "register_first_deal"], 'must be one of: sign_agreement, grant_portal_access, assign_training, complete_training, register_first_deal'),
   sequence: z.number('must be a number').int('must be a whole number').min(1, 'must be at least 1'),
@@ -125,7 +125,7 @@ export const onboardingTaskInput = z.strictObject({
 
 export const courseInput = z.strictObject({
   /** Course title. */
-  name: z.string('is required').max(120, 'must be at most 120 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(120, 'must be at most 120 characters'),
   courseCode: z.string().max(40, 'must be at most 40 characters').min(1, 'is required'),
   description: z.string().max(4000, 'must be at most 4000 characters').nullable().optional(),
   format: z.enum(["self_paced", "live_online", "classroom"], 'must be one of: self_paced, live_online, classroom').nullable().optional(),
@@ -153,7 +153,7 @@ export const enrollmentInput = z.strictObject({
 
 export const certificationInput = z.strictObject({
   /** Certification. */
-  name: z.string('is required').max(80, 'must be at most 80 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(80, 'must be at most 80 characters'),
   partner: z.string('must be the id of a partner').min(1, 'must be the id of a partner').max(64, 'is not a valid id'),
   partnerContact: z.string('must be the id of a partnerContact').min(1, 'must be the id of a partnerContact').max(64, 'is not a valid id'),
   course: z.string('must be the id of a course').min(1, 'must be the id of a course').max(64, 'is not a valid id').nullable().optional(),
@@ -206,7 +206,7 @@ export const dealRegistrationLineItemInput = z.strictObject({
 
 export const namedAccountInput = z.strictObject({
   /** Customer name. */
-  name: z.string('is required').max(255, 'must be at most 255 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(255, 'must be at most 255 characters'),
   customerDomain: z.string().max(255, 'must be at most 255 characters').nullable().optional(),
   country: z.string().max(80, 'must be at most 80 characters').nullable().optional(),
   accountOwner: z.string().max(121, 'must be at most 121 characters').nullable().optional(),
@@ -217,7 +217,7 @@ export const namedAccountInput = z.strictObject({
 
 export const opportunityInput = z.strictObject({
   /** Opportunity name. */
-  name: z.string('is required').max(120, 'must be at most 120 characters').nullable().optional(),
+  name: z.string('is required').min(1, 'is required').max(120, 'must be at most 120 characters'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 currency code such as USD').nullable().optional(),
   amount: z.number('must be a number').int('must be whole minor units (cents), not a decimal amount').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large').nullable().optional(),
   stage: z.string().max(40, 'must be at most 40 characters').nullable().optional(),
@@ -230,7 +230,7 @@ export const opportunityInput = z.strictObject({
 
 export const leadInput = z.strictObject({
   /** Name. */
-  name: z.string('is required').max(121, 'must be at most 121 characters').nullable().optional(),
+  name: z.string('is required').min(1, 'is required').max(121, 'must be at most 121 characters'),
   company: z.string().max(255, 'must be at most 255 characters').nullable().optional(),
   email: z.email('must be an email address like name@example.com').max(254, 'must be at most 254 characters').nullable().optional(),
   country: z.string().max(80, 'must be at most 80 characters').nullable().optional(),
@@ -248,7 +248,7 @@ export const leadInput = z.strictObject({
 
 export const routingRuleInput = z.strictObject({
   /** Rule name. */
-  name: z.string('is required').max(80, 'must be at most 80 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(80, 'must be at most 80 characters'),
   program: z.string('must be the id of a program').min(1, 'must be the id of a program').max(64, 'is not a valid id').nullable().optional(),
   sequence: z.number('must be a number').int('must be a whole number').min(1, 'must be at least 1'),
   condition: z.enum(["country", "region", "postal_prefix", "distance", "specialisation", "product", "industry", "company_size", "minimum_tier", "certification", "partner_active"], 'must be one of: country, region, postal_prefix, distance, specialisation, product, industry, company_size, minimum_tier, certification, partner_active'),
@@ -274,7 +274,7 @@ export const leadOfferInput = z.strictObject({
 
 export const mdfBudgetInput = z.strictObject({
   /** Budget name. */
-  name: z.string('is required').max(80, 'must be at most 80 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(80, 'must be at most 80 characters'),
   program: z.string('must be the id of a program').min(1, 'must be the id of a program').max(64, 'is not a valid id'),
   periodStart: z.iso.date('must be a date as YYYY-MM-DD'),
   periodEnd: z.iso.date('must be a date as YYYY-MM-DD'),
@@ -298,7 +298,7 @@ export const mdfAllocationInput = z.strictObject({
 
 export const campaignInput = z.strictObject({
   /** Campaign name. */
-  name: z.string('is required').max(120, 'must be at most 120 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(120, 'must be at most 120 characters'),
   partner: z.string('must be the id of a partner').min(1, 'must be the id of a partner').max(64, 'is not a valid id').nullable().optional(),
   description: z.string().max(4000, 'must be at most 4000 characters').nullable().optional(),
   startsOn: z.iso.date('must be a date as YYYY-MM-DD').nullable().optional(),
@@ -309,7 +309,7 @@ export const campaignInput = z.strictObject({
 
 export const campaignAssetInput = z.strictObject({
   /** Asset name. */
-  name: z.string('is required').max(120, 'must be at most 120 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(120, 'must be at most 120 characters'),
   campaign: z.string('must be the id of a campaign').min(1, 'must be the id of a campaign').max(64, 'is not a valid id'),
   assetType: z.enum(["email_template", "landing_page", "presentation", "banner", "video", "document"], 'must be one of: email_template, landing_page, presentation, banner, video, document'),
   assetUrl: z.url({ protocol: /^https?$/, error: 'must be a web address starting with https:// or http://' }).max(255, 'must be at most 255 characters'),
@@ -357,7 +357,7 @@ export const fundClaimInput = z.strictObject({
 
 export const jointBusinessPlanInput = z.strictObject({
   /** Plan name. */
-  name: z.string('is required').max(120, 'must be at most 120 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(120, 'must be at most 120 characters'),
   partner: z.string('must be the id of a partner').min(1, 'must be the id of a partner').max(64, 'is not a valid id'),
   periodStart: z.iso.date('must be a date as YYYY-MM-DD'),
   periodEnd: z.iso.date('must be a date as YYYY-MM-DD'),
@@ -368,7 +368,7 @@ export const jointBusinessPlanInput = z.strictObject({
 
 export const planGoalInput = z.strictObject({
   /** Goal. */
-  name: z.string('is required').max(120, 'must be at most 120 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(120, 'must be at most 120 characters'),
   jointBusinessPlan: z.string('must be the id of a jointBusinessPlan').min(1, 'must be the id of a jointBusinessPlan').max(64, 'is not a valid id'),
   partner: z.string('must be the id of a partner').min(1, 'must be the id of a partner').max(64, 'is not a valid id'),
   measure: z.enum(["sourced_revenue", "influenced_revenue", "registrations", "won_deals", "certifications", "campaigns"], 'must be one of: sourced_revenue, influenced_revenue, registrations, won_deals, certifications, campaigns'),
@@ -380,7 +380,7 @@ export const planGoalInput = z.strictObject({
 
 export const planActionInput = z.strictObject({
   /** Action. */
-  name: z.string('is required').max(120, 'must be at most 120 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(120, 'must be at most 120 characters'),
   jointBusinessPlan: z.string('must be the id of a jointBusinessPlan').min(1, 'must be the id of a jointBusinessPlan').max(64, 'is not a valid id'),
   planGoal: z.string('must be the id of a planGoal').min(1, 'must be the id of a planGoal').max(64, 'is not a valid id').nullable().optional(),
   partner: z.string('must be the id of a partner').min(1, 'must be the id of a partner').max(64, 'is not a valid id'),
@@ -392,7 +392,7 @@ export const planActionInput = z.strictObject({
 
 export const businessReviewInput = z.strictObject({
   /** Review name. */
-  name: z.string('is required').max(120, 'must be at most 120 characters').min(1, 'is required'),
+  name: z.string('is required').min(1, 'is required').max(120, 'must be at most 120 characters'),
   partner: z.string('must be the id of a partner').min(1, 'must be the id of a partner').max(64, 'is not a valid id'),
   jointBusinessPlan: z.string('must be the id of a jointBusinessPlan').min(1, 'must be the id of a jointBusinessPlan').max(64, 'is not a valid id').nullable().optional(),
   quarter: z.string().max(7, 'must be at most 7 characters').min(1, 'is required'),

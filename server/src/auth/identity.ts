@@ -1,0 +1,159 @@
+/**
+ * Who is asking: local users with a role (and, for partner users, exactly one partner), passwords
+ * hashed with Argon2id (@node-rs/argon2), cookie sessions and bearer API tokens. Session ids and
+ * tokens are random 32-byte values; only their SHA-256 is stored, so a database leak reveals neither.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { roleDefinitions, roles, type Role } from '../../../shared/src/schema/roles.ts';
+import { ValidationError } from '../../../shared/src/errors.ts';
+import type { Tx } from '../store/repository.ts';
+import type { Actor } from './policy.ts';
+
+export const sessionCookie = 'prm_session';
+export const sessionHours = 12;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+const newSecret = () => randomBytes(32).toString('base64url');
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  partnerId?: string | null;
+  password?: string;
+  externalId?: string | null;
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  partner_id: string | null;
+  password_hash: string | null;
+  active: number | boolean;
+}
+
+const toActor = (row: UserRow): Actor => ({
+  userId: row.id,
+  email: row.email,
+  name: row.name,
+  role: row.role as Role,
+  partnerId: row.partner_id,
+});
+
+export async function createUser(tx: Tx, now: Date, user: NewUser): Promise<Actor> {
+  const problems = [];
+  if (!(roles as readonly string[]).includes(user.role))
+    problems.push({ field: 'role', message: `must be one of: ${roles.join(', ')}` });
+  else if (roleDefinitions[user.role].isPartnerUser && !user.partnerId)
+    problems.push({ field: 'partnerId', message: 'is required for a partner user' });
+  else if (!roleDefinitions[user.role].isPartnerUser && user.partnerId)
+    problems.push({ field: 'partnerId', message: 'must be empty: only partner users belong to a partner' });
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(user.email))
+    problems.push({ field: 'email', message: 'must be an email address like name@example.com' });
+  if (user.password !== undefined && user.password.length < 12)
+    problems.push({ field: 'password', message: 'must be at least 12 characters' });
+  if (problems.length) throw new ValidationError(problems);
+  const id = randomUUID();
+  const timestamp = now.toISOString();
+  await tx.db
+    .insertInto('app_user')
+    .values({
+      id,
+      email: user.email.toLowerCase(),
+      name: user.name,
+      role: user.role,
+      partner_id: user.partnerId ?? null,
+      password_hash: user.password ? await hash(user.password) : null,
+      active: tx.dialect === 'sqlite' ? 1 : true,
+      external_id: user.externalId ?? null,
+      created_at: timestamp,
+      updated_at: timestamp,
+    })
+    .execute();
+  return {
+    userId: id,
+    email: user.email.toLowerCase(),
+    name: user.name,
+    role: user.role,
+    partnerId: user.partnerId ?? null,
+  };
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/** The actor for an email and password, or null; the same work is done for unknown emails. */
+export async function checkPassword(tx: Tx, email: string, password: string): Promise<Actor | null> {
+  const row = (await tx.db
+    .selectFrom('app_user')
+    .selectAll()
+    .where('email', '=', email.toLowerCase())
+    .executeTakeFirst()) as UserRow | undefined;
+  // Verifying against a real hash for unknown emails keeps response times from telling which emails exist.
+  dummyHash ??= hash(newSecret());
+  const stored = row?.password_hash ?? (await dummyHash);
+  const matches = await verify(stored, password).catch(() => false);
+  if (!row || !matches || !row.active) return null;
+  return toActor(row);
+}
+
+export async function startSession(tx: Tx, now: Date, actor: Actor): Promise<{ id: string; expiresAt: Date }> {
+  const id = newSecret();
+  const expiresAt = new Date(now.getTime() + sessionHours * 3600_000);
+  await tx.db
+    .insertInto('session')
+    .values({
+      id_hash: sha256(id),
+      user_id: actor.userId,
+      expires_at: expiresAt.toISOString(),
+      created_at: now.toISOString(),
+    })
+    .execute();
+  return { id, expiresAt };
+}
+
+export async function endSession(tx: Tx, id: string): Promise<void> {
+  await tx.db.deleteFrom('session').where('id_hash', '=', sha256(id)).execute();
+}
+
+export async function actorForSession(tx: Tx, now: Date, id: string): Promise<Actor | null> {
+  const row = (await tx.db
+    .selectFrom('session')
+    .innerJoin('app_user', 'app_user.id', 'session.user_id')
+    .selectAll('app_user')
+    .select('session.expires_at')
+    .where('session.id_hash', '=', sha256(id))
+    .executeTakeFirst()) as (UserRow & { expires_at: string }) | undefined;
+  if (!row || !row.active || new Date(row.expires_at) <= now) return null;
+  return toActor(row);
+}
+
+/** A new API token for scripts; the secret is returned once and never stored. */
+export async function createApiToken(
+  tx: Tx,
+  now: Date,
+  actor: Actor,
+  name: string,
+): Promise<{ id: string; token: string }> {
+  if (!name.trim() || name.length > 120)
+    throw new ValidationError([{ field: 'name', message: 'must be 1 to 120 characters' }]);
+  const token = `prm_${newSecret()}`;
+  const id = randomUUID();
+  await tx.db
+    .insertInto('api_token')
+    .values({ id, token_hash: sha256(token), user_id: actor.userId, name, created_at: now.toISOString() })
+    .execute();
+  return { id, token };
+}
+
+export async function actorForToken(tx: Tx, token: string): Promise<Actor | null> {
+  const row = (await tx.db
+    .selectFrom('api_token')
+    .innerJoin('app_user', 'app_user.id', 'api_token.user_id')
+    .selectAll('app_user')
+    .where('api_token.token_hash', '=', sha256(token))
+    .executeTakeFirst()) as UserRow | undefined;
+  return row && row.active ? toActor(row) : null;
+}

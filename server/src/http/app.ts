@@ -1,0 +1,387 @@
+/**
+ * The HTTP server: sign-in, the REST API for every PRM object (generated from the schema), the audit
+ * log, the OpenAPI document and its browsable page, and the root page. Authorization is the policy's;
+ * input is the generated validators'; errors are problem documents. Routes add no rules of their own.
+ */
+import { createHash } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import { prmObjects } from '../../../shared/src/schema/registry.ts';
+import type { PrmObject } from '../../../shared/src/schema/object.ts';
+import { restCollection } from '../../../shared/src/hosts/rest.ts';
+import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
+import { ValidationError } from '../../../shared/src/errors.ts';
+import type { Store } from '../store/database.ts';
+import { createRecord, deleteRecord, getRecord, listRecords, updateRecord, type Tx } from '../store/repository.ts';
+import { ForbiddenError, readableFields, redact, type Actor } from '../auth/policy.ts';
+import {
+  actorForSession,
+  actorForToken,
+  checkPassword,
+  createApiToken,
+  endSession,
+  sessionCookie,
+  startSession,
+} from '../auth/identity.ts';
+import { HttpProblem, sendProblem } from './problems.ts';
+import { openApiDocument } from './openapi.ts';
+import { docsAsset, docsPage } from './docs.ts';
+import { rootPage, type DemoLogin } from './rootPage.ts';
+
+export interface AppOptions {
+  store: Store;
+  now?: () => Date;
+  /** Shown on the root page when the server runs with demo data. */
+  demoLogins?: DemoLogin[];
+  /** Cookies are Secure unless this is false (plain-HTTP tests). */
+  secureCookies?: boolean;
+  logger?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    viaCookie: boolean;
+    idempotency: { userId: string; key: string } | null;
+  }
+}
+
+const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function requireActor(request: FastifyRequest): Actor {
+  if (!request.actor)
+    throw new HttpProblem(
+      401,
+      'unauthenticated',
+      'Sign in first',
+      'Send a session cookie (POST /api/auth/login) or an Authorization: Bearer token.',
+    );
+  return request.actor;
+}
+
+/** If-Match carries the version the caller last read, as the ETag we sent: `"3"`. */
+function expectedVersion(request: FastifyRequest): number {
+  const header = request.headers['if-match'];
+  if (!header) {
+    throw new HttpProblem(
+      428,
+      'precondition-required',
+      'If-Match is required',
+      'Send If-Match with the ETag of the version you read, so changes are never lost.',
+      [{ field: 'If-Match', message: 'is required: the ETag of the version you read' }],
+    );
+  }
+  const match = /^(?:W\/)?"(\d+)"$/.exec(String(header).trim());
+  if (!match)
+    throw new HttpProblem(400, 'bad-request', 'If-Match is not valid', 'If-Match must be an ETag such as "3".', [
+      { field: 'If-Match', message: 'must be an ETag such as "3"' },
+    ]);
+  return Number(match[1]);
+}
+
+function bodyObject(request: FastifyRequest): Record<string, unknown> {
+  const body = request.body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ValidationError([{ field: '(body)', message: 'must be a JSON object' }]);
+  }
+  return body as Record<string, unknown>;
+}
+
+function listQuery(object: PrmObject, actor: Actor, query: Record<string, string>) {
+  const readable = new Set(readableFields(actor, object));
+  const where: Record<string, unknown> = {};
+  let limit: number | undefined;
+  for (const [key, value] of Object.entries(query)) {
+    if (key === 'limit') {
+      limit = Number(value);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+        throw new ValidationError([{ field: 'limit', message: 'must be a whole number from 1 to 200' }]);
+    } else if (key === 'after') continue;
+    else if (readable.has(key)) {
+      const field = object.fields[key];
+      where[key] =
+        field.kind === 'checkbox'
+          ? value === 'true'
+          : ['integer', 'money', 'decimal', 'percent'].includes(field.kind)
+            ? Number(value)
+            : value;
+    } else throw new ValidationError([{ field: key, message: 'is not a field you can filter on' }]);
+  }
+  return { limit, after: query.after, where };
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { store } = options;
+  const now = options.now ?? (() => new Date());
+  const tx: Tx = { db: store.db, dialect: store.dialect };
+  const inTransaction = <T>(work: (trx: Tx) => Promise<T>): Promise<T> =>
+    store.db.transaction().execute((trx) => work({ db: trx, dialect: store.dialect }));
+
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1_048_576 });
+  await app.register(cookie);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('viaCookie', false);
+  app.decorateRequest('idempotency', null);
+
+  app.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      new HttpProblem(404, 'not-found', 'Not found', `Nothing is served at ${request.method} ${request.url}.`),
+    ),
+  );
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header(
+      'Content-Security-Policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
+    );
+    return payload;
+  });
+
+  // Who is asking: a bearer token, or the session cookie.
+  app.addHook('onRequest', async (request) => {
+    const authorization = request.headers.authorization;
+    if (authorization?.startsWith('Bearer ')) {
+      request.actor = await actorForToken(tx, authorization.slice(7).trim());
+      if (!request.actor)
+        throw new HttpProblem(
+          401,
+          'unauthenticated',
+          'The token is not valid',
+          'The bearer token is unknown or its user is deactivated.',
+        );
+      return;
+    }
+    const session = request.cookies[sessionCookie];
+    if (session) {
+      request.actor = await actorForSession(tx, now(), session);
+      request.viaCookie = Boolean(request.actor);
+      // A cookie-authenticated change must come from our own pages (SameSite=Strict plus an Origin check).
+      if (request.actor && unsafe.has(request.method) && request.headers.origin) {
+        const expected = `${request.protocol}://${request.headers.host}`;
+        if (request.headers.origin !== expected)
+          throw new ForbiddenError(`Requests from ${request.headers.origin} may not use this session.`);
+      }
+    }
+  });
+
+  // Idempotency keys: a POST retried with the same key gets the first answer, never a second effect.
+  app.addHook('preHandler', async (request, reply) => {
+    const key = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || key === undefined || !request.actor) return;
+    const value = String(key);
+    if (!/^[A-Za-z0-9_.:-]{8,255}$/.test(value)) {
+      throw new HttpProblem(
+        400,
+        'bad-request',
+        'Idempotency-Key is not valid',
+        'Idempotency-Key must be 8 to 255 letters, digits or _ . : -',
+        [{ field: 'Idempotency-Key', message: 'must be 8 to 255 letters, digits or _ . : -' }],
+      );
+    }
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+      .digest('hex');
+    const inserted = await tx.db
+      .insertInto('idempotency_key')
+      .values({
+        user_id: request.actor.userId,
+        key: value,
+        method: request.method,
+        path: request.url,
+        request_hash: requestHash,
+        created_at: now().toISOString(),
+      })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
+      request.idempotency = { userId: request.actor.userId, key: value };
+      return;
+    }
+    const earlier = await tx.db
+      .selectFrom('idempotency_key')
+      .selectAll()
+      .where('user_id', '=', request.actor.userId)
+      .where('key', '=', value)
+      .executeTakeFirstOrThrow();
+    if (earlier.request_hash !== requestHash) {
+      throw new HttpProblem(
+        422,
+        'idempotency-key-reused',
+        'Idempotency-Key was used for another request',
+        'Use a new key for a different request.',
+        [{ field: 'Idempotency-Key', message: 'was already used for a different request' }],
+      );
+    }
+    if (earlier.status_code === null) {
+      throw new HttpProblem(
+        409,
+        'idempotency-in-progress',
+        'The first request with this key is still running',
+        'Retry in a moment.',
+      );
+    }
+    reply.header('Idempotent-Replayed', 'true');
+    const isProblem = Number(earlier.status_code) >= 400;
+    return reply
+      .code(Number(earlier.status_code))
+      .type(isProblem ? 'application/problem+json' : 'application/json')
+      .send(earlier.response_body);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.idempotency) return payload;
+    const { userId, key } = request.idempotency;
+    request.idempotency = null;
+    if (reply.statusCode >= 500) {
+      // Nothing was changed, so the key is freed for a retry.
+      await tx.db.deleteFrom('idempotency_key').where('user_id', '=', userId).where('key', '=', key).execute();
+    } else {
+      await tx.db
+        .updateTable('idempotency_key')
+        .set({
+          status_code: reply.statusCode,
+          response_body: typeof payload === 'string' ? payload : JSON.stringify(payload ?? null),
+        })
+        .where('user_id', '=', userId)
+        .where('key', '=', key)
+        .execute();
+    }
+    return payload;
+  });
+
+  // Sign-in.
+  app.post('/api/auth/login', async (request, reply) => {
+    const body = bodyObject(request);
+    const problems = [];
+    if (typeof body.email !== 'string' || !body.email) problems.push({ field: 'email', message: 'is required' });
+    if (typeof body.password !== 'string' || !body.password)
+      problems.push({ field: 'password', message: 'is required' });
+    if (problems.length) throw new ValidationError(problems);
+    const actor = await checkPassword(tx, String(body.email), String(body.password));
+    if (!actor)
+      throw new HttpProblem(
+        401,
+        'unauthenticated',
+        'Wrong email or password',
+        'The email or the password is wrong, or the user is deactivated.',
+      );
+    const session = await startSession(tx, now(), actor);
+    reply.setCookie(sessionCookie, session.id, {
+      httpOnly: true,
+      secure: options.secureCookies !== false,
+      sameSite: 'strict',
+      path: '/',
+      expires: session.expiresAt,
+    });
+    return { user: actor };
+  });
+  app.post('/api/auth/logout', async (request, reply) => {
+    const session = request.cookies[sessionCookie];
+    if (session) await endSession(tx, session);
+    reply.clearCookie(sessionCookie, { path: '/' });
+    return reply.code(204).send();
+  });
+  app.get('/api/auth/me', async (request) => ({ user: requireActor(request) }));
+  app.post('/api/auth/tokens', async (request, reply) => {
+    const actor = requireActor(request);
+    const body = bodyObject(request);
+    const token = await createApiToken(tx, now(), actor, typeof body.name === 'string' ? body.name : '');
+    return reply.code(201).send(token);
+  });
+
+  // Every PRM object: list, create, read, update, delete.
+  for (const object of prmObjects) {
+    const base = `/api/${restCollection(object)}`;
+    app.get(base, async (request) => {
+      const actor = requireActor(request);
+      const page = await listRecords(
+        tx,
+        actor,
+        object,
+        listQuery(object, actor, request.query as Record<string, string>),
+      );
+      return { data: page.records.map((record) => redact(actor, object, record)), next: page.next };
+    });
+    app.post(base, async (request, reply) => {
+      const actor = requireActor(request);
+      const body = bodyObject(request);
+      const record = await inTransaction((trx) => createRecord(trx, now(), actor, object, body));
+      return reply
+        .code(201)
+        .header('ETag', `"${record.version}"`)
+        .header('Location', `${base}/${record.id}`)
+        .send(redact(actor, object, record));
+    });
+    app.get(`${base}/:id`, async (request, reply) => {
+      const actor = requireActor(request);
+      const record = await getRecord(tx, actor, object, (request.params as { id: string }).id);
+      return reply.header('ETag', `"${record.version}"`).send(redact(actor, object, record));
+    });
+    app.patch(`${base}/:id`, async (request, reply) => {
+      const actor = requireActor(request);
+      const version = expectedVersion(request);
+      const body = bodyObject(request);
+      const record = await inTransaction((trx) =>
+        updateRecord(trx, now(), actor, object, (request.params as { id: string }).id, version, body),
+      );
+      return reply.header('ETag', `"${record.version}"`).send(redact(actor, object, record));
+    });
+    app.delete(`${base}/:id`, async (request, reply) => {
+      const actor = requireActor(request);
+      const version = expectedVersion(request);
+      await inTransaction((trx) =>
+        deleteRecord(trx, now(), actor, object, (request.params as { id: string }).id, version),
+      );
+      return reply.code(204).send();
+    });
+  }
+
+  // The audit log, for channel admins.
+  app.get('/api/audit-log', async (request) => {
+    const actor = requireActor(request);
+    if (actor.role !== 'channelAdmin')
+      throw new ForbiddenError(`A ${roleDefinitions[actor.role].label} may not read the audit log.`);
+    const query = request.query as Record<string, string>;
+    let select = store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(Math.min(Number(query.limit ?? 100) || 100, 500));
+    if (query.object) select = select.where('object', '=', query.object);
+    if (query.recordId) select = select.where('record_id', '=', query.recordId);
+    const rows = await select.execute();
+    return {
+      data: rows.map((row) => ({
+        id: Number(row.id),
+        at: row.at,
+        actorId: row.actor_id,
+        actorRole: row.actor_role,
+        object: row.object,
+        recordId: row.record_id,
+        action: row.action,
+        before: typeof row.before === 'string' ? JSON.parse(row.before) : row.before,
+        after: typeof row.after === 'string' ? JSON.parse(row.after) : row.after,
+      })),
+    };
+  });
+
+  // Documentation and the root page.
+  const document = openApiDocument();
+  app.get('/api/docs.json', async () => document);
+  app.get('/api/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage()));
+  app.get('/api/docs/assets/:file', async (request, reply: FastifyReply) => {
+    const asset = docsAsset((request.params as { file: string }).file);
+    if (!asset) throw new HttpProblem(404, 'not-found', 'Not found', 'No such documentation asset.');
+    return reply.type(asset.type).send(asset.content);
+  });
+  app.get('/', async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(rootPage(options.demoLogins ?? [])),
+  );
+
+  return app;
+}

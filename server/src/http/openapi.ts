@@ -1,0 +1,218 @@
+/**
+ * The OpenAPI 3.1 document, built from the schema: one collection per PRM object with its input
+ * schema (converted from the generated zod validators by zod's own JSON Schema export) and problem
+ * documents for errors.
+ */
+import { z } from 'zod';
+import { prmObjects } from '../../../shared/src/schema/registry.ts';
+import { restCollection } from '../../../shared/src/hosts/rest.ts';
+import { inputValidators } from '../../../shared/src/generated/validators.ts';
+
+type Json = Record<string, unknown>;
+
+const problem = { $ref: '#/components/schemas/Problem' };
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problem } },
+});
+const errors = {
+  '401': problemResponse('Not signed in'),
+  '403': problemResponse('Not allowed for your role, or a field you may not change (named in `errors`)'),
+  '422': problemResponse('Input not valid; `errors` names each field and why'),
+};
+const idHeader = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', minLength: 8, maxLength: 255 },
+  description: 'Retrying a POST with the same key returns the first answer and has no second effect.',
+};
+const ifMatch = {
+  name: 'If-Match',
+  in: 'header',
+  required: true,
+  schema: { type: 'string' },
+  description: 'The ETag of the version you read, e.g. "3".',
+};
+
+export function openApiDocument(): Json {
+  const paths: Json = {};
+  const schemas: Json = {
+    Problem: {
+      type: 'object',
+      description: 'RFC 9457 problem details.',
+      required: ['type', 'title', 'status', 'detail'],
+      properties: {
+        type: { type: 'string' },
+        title: { type: 'string' },
+        status: { type: 'integer' },
+        detail: { type: 'string' },
+        instance: { type: 'string' },
+        errors: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['field', 'message'],
+            properties: { field: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
+    },
+  };
+  for (const object of prmObjects) {
+    const input = z.toJSONSchema(inputValidators[object.name as keyof typeof inputValidators], {
+      unrepresentable: 'any',
+    }) as Json;
+    delete input.$schema;
+    const name = object.name.charAt(0).toUpperCase() + object.name.slice(1);
+    schemas[`${name}Input`] = { ...input, description: object.description };
+    schemas[name] = {
+      allOf: [
+        {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            name: { type: 'string' },
+            crmId: { type: ['string', 'null'] },
+            createdAt: { type: 'string', format: 'date-time' },
+            updatedAt: { type: 'string', format: 'date-time' },
+            version: { type: 'integer' },
+          },
+        },
+        { $ref: `#/components/schemas/${name}Input` },
+      ],
+      description: `${object.description} Fields your role may not read are left out.`,
+    };
+    const ref = { $ref: `#/components/schemas/${name}` };
+    const base = `/api/${restCollection(object)}`;
+    const tag = object.pluralLabel;
+    paths[base] = {
+      get: {
+        tags: [tag],
+        summary: `List ${object.pluralLabel.toLowerCase()} you may see`,
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+          {
+            name: 'after',
+            in: 'query',
+            schema: { type: 'string' },
+            description: 'The `next` cursor of the previous page.',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { data: { type: 'array', items: ref }, next: { type: ['string', 'null'] } },
+                },
+              },
+            },
+          },
+          ...errors,
+        },
+      },
+      post: {
+        tags: [tag],
+        summary: `Create a ${object.label.toLowerCase()}`,
+        parameters: [idHeader],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}Input` } } },
+        },
+        responses: { '201': { description: 'Created', content: { 'application/json': { schema: ref } } }, ...errors },
+      },
+    };
+    paths[`${base}/{id}`] = {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      get: {
+        tags: [tag],
+        summary: `Read a ${object.label.toLowerCase()}`,
+        responses: {
+          '200': { description: 'The record', content: { 'application/json': { schema: ref } } },
+          '404': problemResponse('No such record, or not yours to see'),
+          ...errors,
+        },
+      },
+      patch: {
+        tags: [tag],
+        summary: `Change a ${object.label.toLowerCase()}`,
+        parameters: [ifMatch],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}Input` } } },
+        },
+        responses: {
+          '200': { description: 'Changed', content: { 'application/json': { schema: ref } } },
+          '412': problemResponse('Changed by someone else since you read it'),
+          '428': problemResponse('If-Match missing'),
+          ...errors,
+        },
+      },
+      delete: {
+        tags: [tag],
+        summary: `Delete a ${object.label.toLowerCase()}`,
+        parameters: [ifMatch],
+        responses: { '204': { description: 'Deleted' }, '409': problemResponse('Still referenced'), ...errors },
+      },
+    };
+  }
+  paths['/api/auth/login'] = {
+    post: {
+      tags: ['Sign-in'],
+      summary: 'Sign in with email and password; sets the session cookie',
+      security: [],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['email', 'password'],
+              properties: { email: { type: 'string' }, password: { type: 'string' } },
+            },
+          },
+        },
+      },
+      responses: {
+        '200': { description: 'Signed in' },
+        '401': problemResponse('Wrong email or password'),
+        '422': problemResponse('Missing fields'),
+      },
+    },
+  };
+  paths['/api/auth/tokens'] = {
+    post: {
+      tags: ['Sign-in'],
+      summary: 'Create a bearer API token for scripts (shown once)',
+      responses: { '201': { description: 'The token' }, ...errors },
+    },
+  };
+  paths['/api/audit-log'] = {
+    get: {
+      tags: ['Audit'],
+      summary: 'Who changed what, when, before and after (channel admins)',
+      responses: { '200': { description: 'Entries, newest first' }, ...errors },
+    },
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'PRM inside the CRM',
+      version: '0.1.0',
+      description: 'The PRM server API. Every error is an RFC 9457 problem document naming the field.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ session: [] }, { bearer: [] }],
+    paths,
+    components: {
+      schemas,
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'prm_session' },
+        bearer: { type: 'http', scheme: 'bearer' },
+      },
+    },
+  };
+}

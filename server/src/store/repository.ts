@@ -1,0 +1,266 @@
+/**
+ * Reading and writing PRM records for a signed-in person: scope, field access, validation, optimistic
+ * concurrency, auto-numbered names and the audit log, the same for every object and both stores.
+ * Business actions (submit a registration, accept a lead) build on these inside one transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PrmObject } from '../../../shared/src/schema/object.ts';
+import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
+import { validateInput, type ObjectName } from '../../../shared/src/schema/validate.ts';
+import { ValidationError, type FieldProblem } from '../../../shared/src/errors.ts';
+import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
+import { checkWritableFields, recordInScope, requireOperation, rowScope, type Actor } from '../auth/policy.ts';
+import type { Db, Store } from './database.ts';
+import type { Dialect } from './migrate.ts';
+
+/** A connection or transaction, with the dialect its values are converted for. */
+export interface Tx {
+  db: Db;
+  dialect: Dialect;
+}
+import { columnFor, fromRow, toRow, withDefaults, type PrmRecord } from './records.ts';
+
+export interface Context {
+  store: Store;
+  now: () => Date;
+}
+
+export class NotFoundError extends Error {
+  constructor(object: PrmObject, id: string) {
+    super(`No ${object.label.toLowerCase()} with id ${id} exists, or you may not see it.`);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** The record changed since the caller read it (optimistic concurrency). */
+export class VersionConflictError extends Error {
+  readonly currentVersion: number;
+  constructor(object: PrmObject, id: string, currentVersion: number) {
+    super(
+      `The ${object.label.toLowerCase()} ${id} was changed by someone else (now version ${currentVersion}); read it again and retry.`,
+    );
+    this.name = 'VersionConflictError';
+    this.currentVersion = currentVersion;
+  }
+}
+
+/** The change would break the data's integrity (a record still referenced, a duplicate unique value). */
+export class IntegrityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IntegrityError';
+  }
+}
+
+export interface ListOptions {
+  limit?: number;
+  /** Keyset cursor: the last id of the previous page. */
+  after?: string;
+  /** Equality filters on fields. */
+  where?: Record<string, unknown>;
+}
+
+export async function audit(
+  tx: Tx,
+  at: Date,
+  actor: Actor | null,
+  object: PrmObject,
+  recordId: string,
+  action: string,
+  before: unknown,
+  after: unknown,
+): Promise<void> {
+  await tx.db
+    .insertInto('audit_log')
+    .values({
+      at: at.toISOString(),
+      actor_id: actor?.userId ?? null,
+      actor_role: actor?.role ?? 'system',
+      object: object.name,
+      record_id: recordId,
+      action,
+      before: before === null ? null : JSON.stringify(before),
+      after: after === null ? null : JSON.stringify(after),
+    })
+    .execute();
+}
+
+async function nextName(tx: Tx, object: PrmObject): Promise<string | undefined> {
+  const nameField = object.nameField;
+  if (!nameField || !('autoNumber' in nameField)) return undefined;
+  // Insert-or-increment under the row lock, so concurrent creations never share a number.
+  const row = await tx.db
+    .insertInto('name_counter')
+    .values({ object: object.name, value: 1 })
+    .onConflict((oc) => oc.column('object').doUpdateSet((eb) => ({ value: eb('name_counter.value', '+', 1) })))
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return nameField.autoNumber.replace(/\{(0+)\}/, (_, zeros: string) => String(row.value).padStart(zeros.length, '0'));
+}
+
+export async function findRecord(tx: Tx, object: PrmObject, id: string): Promise<PrmRecord | undefined> {
+  const row = await tx.db.selectFrom(sqlTableName(object)).selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? fromRow(object, row) : undefined;
+}
+
+/** A record the person may see, or NotFound (never "forbidden", which would confirm it exists). */
+export async function getRecord(tx: Tx, actor: Actor, object: PrmObject, id: string): Promise<PrmRecord> {
+  requireOperation(actor, object, 'read');
+  const record = await findRecord(tx, object, id);
+  if (!record || !recordInScope(actor, object, record)) throw new NotFoundError(object, id);
+  return record;
+}
+
+export async function listRecords(
+  tx: Tx,
+  actor: Actor,
+  object: PrmObject,
+  options: ListOptions = {},
+): Promise<{ records: PrmRecord[]; next: string | null }> {
+  requireOperation(actor, object, 'read');
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+  let query = tx.db
+    .selectFrom(sqlTableName(object))
+    .selectAll()
+    .orderBy('id')
+    .limit(limit + 1);
+  const scope = rowScope(actor, object);
+  if (scope !== 'all') query = query.where(scope.column, '=', scope.value);
+  if (options.after) query = query.where('id', '>', options.after);
+  for (const [field, value] of Object.entries(options.where ?? {}))
+    query = query.where(columnFor(object, field), '=', value);
+  const rows = await query.execute();
+  const records = rows.slice(0, limit).map((row) => fromRow(object, row));
+  return { records, next: rows.length > limit ? records[records.length - 1].id : null };
+}
+
+/** Every lookup in the input must point at a record that exists and that this person may see. */
+async function checkLookups(tx: Tx, actor: Actor, object: PrmObject, values: Record<string, unknown>): Promise<void> {
+  const problems: FieldProblem[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    const field = object.fields[name];
+    if (field?.kind !== 'lookup' || value === null || value === undefined) continue;
+    const target = objectNamed(prmObjects, field.target);
+    const found = await findRecord(tx, target, String(value));
+    if (!found || !recordInScope(actor, target, found)) {
+      problems.push({ field: name, message: `must be the id of a ${target.label.toLowerCase()} you can see` });
+    }
+  }
+  if (problems.length) throw new ValidationError(problems);
+}
+
+function integrity(error: unknown, object: PrmObject): never {
+  const message = (error as Error).message ?? '';
+  if (/UNIQUE constraint failed|duplicate key value/.test(message)) {
+    throw new IntegrityError(
+      `Another ${object.label.toLowerCase()} already has this value: ${message.replace(/^.*?: /, '')}`,
+    );
+  }
+  if (/FOREIGN KEY constraint failed|violates foreign key constraint/.test(message)) {
+    throw new IntegrityError(
+      `The ${object.label.toLowerCase()} is still referenced by other records, or refers to one that does not exist.`,
+    );
+  }
+  throw error;
+}
+
+export async function createRecord(
+  tx: Tx,
+  now: Date,
+  actor: Actor,
+  object: PrmObject,
+  input: Record<string, unknown>,
+): Promise<PrmRecord> {
+  requireOperation(actor, object, 'create');
+  const values = { ...input };
+  checkWritableFields(actor, object, values);
+  if (roleDefinitions[actor.role].isPartnerUser && object.partnerField && object.partnerField !== 'id') {
+    values[object.partnerField] = actor.partnerId;
+  }
+  const valid = validateInput(object.name as ObjectName, values, 'create') as Record<string, unknown>;
+  await checkLookups(tx, actor, object, valid);
+  const id = randomUUID();
+  const timestamp = now.toISOString();
+  const name = (await nextName(tx, object)) ?? valid.name;
+  const record = withDefaults(object, { ...valid, id, name, createdAt: timestamp, updatedAt: timestamp, version: 1 });
+  try {
+    await tx.db
+      .insertInto(sqlTableName(object))
+      .values(toRow(object, record, tx.dialect))
+      .execute();
+  } catch (error) {
+    integrity(error, object);
+  }
+  const created = (await findRecord(tx, object, id))!;
+  await audit(tx, now, actor, object, id, 'create', null, created);
+  return created;
+}
+
+export async function updateRecord(
+  tx: Tx,
+  now: Date,
+  actor: Actor,
+  object: PrmObject,
+  id: string,
+  expectedVersion: number,
+  changes: Record<string, unknown>,
+): Promise<PrmRecord> {
+  requireOperation(actor, object, 'edit');
+  const before = await getRecord(tx, actor, object, id);
+  checkWritableFields(actor, object, changes);
+  const valid = validateInput(object.name as ObjectName, changes, 'update') as Record<string, unknown>;
+  await checkLookups(tx, actor, object, valid);
+  return writeUpdate(tx, now, actor, object, before, expectedVersion, valid, 'update');
+}
+
+/** Writes already-authorised changes with the version check and the audit entry. Actions use it too. */
+export async function writeUpdate(
+  tx: Tx,
+  now: Date,
+  actor: Actor | null,
+  object: PrmObject,
+  before: PrmRecord,
+  expectedVersion: number,
+  changes: Record<string, unknown>,
+  action: string,
+): Promise<PrmRecord> {
+  const row = toRow(object, { ...changes, updatedAt: now.toISOString() }, tx.dialect);
+  let result;
+  try {
+    result = await tx.db
+      .updateTable(sqlTableName(object))
+      .set({ ...row, version: expectedVersion + 1 })
+      .where('id', '=', before.id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+  } catch (error) {
+    integrity(error, object);
+  }
+  if (Number(result.numUpdatedRows) === 0) {
+    const current = await findRecord(tx, object, before.id);
+    throw new VersionConflictError(object, before.id, current?.version ?? before.version);
+  }
+  const after = (await findRecord(tx, object, before.id))!;
+  await audit(tx, now, actor, object, before.id, action, before, after);
+  return after;
+}
+
+export async function deleteRecord(
+  tx: Tx,
+  now: Date,
+  actor: Actor,
+  object: PrmObject,
+  id: string,
+  expectedVersion: number,
+): Promise<void> {
+  requireOperation(actor, object, 'delete');
+  const before = await getRecord(tx, actor, object, id);
+  if (before.version !== expectedVersion) throw new VersionConflictError(object, id, before.version);
+  try {
+    await tx.db.deleteFrom(sqlTableName(object)).where('id', '=', id).where('version', '=', expectedVersion).execute();
+  } catch (error) {
+    integrity(error, object);
+  }
+  await audit(tx, now, actor, object, id, 'delete', before, null);
+}
