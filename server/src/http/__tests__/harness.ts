@@ -1,0 +1,116 @@
+/** A real server on loopback over a test store, with a user and a bearer token for every role. */
+import type { FastifyInstance } from 'fastify';
+import { prmObjects } from '../../../../shared/src/schema/registry.ts';
+import type { PrmObject } from '../../../../shared/src/schema/object.ts';
+import { roles, roleDefinitions, type Role } from '../../../../shared/src/schema/roles.ts';
+import { buildApp } from '../app.ts';
+import { createApiToken, createUser } from '../../auth/identity.ts';
+import { createRecord, type Tx } from '../../store/repository.ts';
+import type { Actor } from '../../auth/policy.ts';
+import { testStores } from '../../store/__tests__/stores.ts';
+import { validInput } from '../../store/__tests__/fixtures.ts';
+import type { Store } from '../../store/database.ts';
+
+export interface Harness {
+  app: FastifyInstance;
+  store: Store;
+  base: string;
+  tokens: Record<Role, string>;
+  /** Records of every object belonging to partner A (the partner users' own) and to partner B. */
+  records: { A: Map<string, string>; B: Map<string, string> };
+  admin: Actor;
+  call(
+    role: Role | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  dialect: 'sqlite' | 'postgres' = 'sqlite',
+  now = () => new Date('2026-11-26T10:00:00Z'),
+): Promise<Harness> {
+  const { store, dispose } = await testStores[dialect]();
+  const tx: Tx = { db: store.db, dialect };
+  const admin = await createUser(tx, now(), {
+    email: 'admin@vendor.example',
+    name: 'Ada Admin',
+    role: 'channelAdmin',
+    password: 'admin password 1',
+  });
+  const records = { A: new Map<string, string>(), B: new Map<string, string>() };
+  const shared = new Map<string, string>();
+  for (const side of ['A', 'B'] as const) {
+    const ids = records[side];
+    const lookupId = (target: string) => ids.get(target) ?? shared.get(target)!;
+    let n = side === 'A' ? 1 : 1001;
+    for (const object of prmObjects) {
+      // Program data (no partner field) is created once and shared by both partners.
+      if (!object.partnerField && shared.has(object.name)) {
+        ids.set(object.name, shared.get(object.name)!);
+        continue;
+      }
+      const input = validInput(object, n++, lookupId);
+      // Give every partner-owned record its owner, even where the partner field is optional.
+      if (object.partnerField && object.partnerField !== 'id') input[object.partnerField] = ids.get('partner');
+      const record = await createRecord(tx, now(), admin, object, input);
+      ids.set(object.name, record.id);
+      if (!object.partnerField) shared.set(object.name, record.id);
+    }
+  }
+  const tokens = {} as Record<Role, string>;
+  for (const role of roles) {
+    const user =
+      role === 'channelAdmin'
+        ? admin
+        : await createUser(tx, now(), {
+            email: `${role.toLowerCase()}@example.com`,
+            name: roleDefinitions[role].label,
+            role,
+            partnerId: roleDefinitions[role].isPartnerUser ? records.A.get('partner') : null,
+            password: `${role} password 1`,
+          });
+    tokens[role] = (await createApiToken(tx, now(), user, `${role} token`)).token;
+  }
+  const app = await buildApp({ store, now, secureCookies: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    app,
+    store,
+    base,
+    tokens,
+    records,
+    admin,
+    async call(role, method, path, body, headers = {}) {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          ...(role ? { authorization: `Bearer ${tokens[role]}` } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON (HTML pages)
+      }
+      return { status: response.status, body: parsed, headers: response.headers };
+    },
+    async close() {
+      await app.close();
+      await dispose();
+    },
+  };
+}
+
+export const ownerOf = (object: PrmObject, record: Record<string, unknown>): unknown =>
+  object.partnerField === 'id' ? record.id : object.partnerField ? record[object.partnerField] : undefined;
