@@ -1,24 +1,19 @@
 /**
- * `npm start`. Today it prepares the store (the embedded ./data/prm.sqlite, PRM_DATA_FILE, or
- * PostgreSQL at DATABASE_URL), applies the migrations and reports what it holds.
+ * `npm start`: the PRM server on the embedded store (./data/prm.sqlite, or PRM_DATA_FILE), or on
+ * PostgreSQL when DATABASE_URL is set; loads the demo program into an empty embedded store.
  */
-import { prmObjects } from '../../shared/src/schema/registry.ts';
-import { sqlTableName } from '../../shared/src/hosts/sql.ts';
-import { openStore } from './store/database.ts';
-import { migrate } from './store/migrate.ts';
+import { startServer } from './server.ts';
 
-const store = openStore();
-const applied = await migrate(store);
-console.log(`Store: ${store.dialect} at ${store.location}`);
-console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Migrations: up to date.');
-const rows = await Promise.all(
-  prmObjects.map(async (object) => {
-    const { count } = (await store.db
-      .selectFrom(sqlTableName(object))
-      .select((eb) => eb.fn.countAll().as('count'))
-      .executeTakeFirstOrThrow()) as { count: number | string };
-    return `  ${object.label.padEnd(26)} ${sqlTableName(object).padEnd(28)} ${count} records`;
-  }),
-);
-console.log(`PRM objects (${prmObjects.length}):\n${rows.join('\n')}`);
-await store.close();
+const server = await startServer({
+  port: Number(process.env.PORT ?? 3000),
+  host: process.env.HOST ?? '127.0.0.1',
+  log: (line) => console.log(line),
+});
+console.log(`PRM server on ${server.store.dialect} (${server.store.location})`);
+console.log(`Open ${server.url}/ for the demo logins, ${server.url}/api/docs for the API.`);
+const shutdown = async () => {
+  await server.stop();
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,7 @@
+/**
+ * What each durable job does. Every handler calls the core's rules and writes through the repository,
+ * inside the job's transaction.
+ */
+import type { JobHandler } from './queue.ts';
+
+export const jobHandlers: Record<string, JobHandler> = {};

@@ -1,0 +1,71 @@
+/**
+ * Starting the PRM server: open the store, apply migrations, load the demo program into an empty
+ * embedded store, serve HTTP and run the durable jobs.
+ */
+import type { FastifyInstance } from 'fastify';
+import { openStore, type Store } from './store/database.ts';
+import { migrate } from './store/migrate.ts';
+import { buildApp } from './http/app.ts';
+import { existingDemoLogins, seedDemo } from './demo/seed.ts';
+import { startJobRunner, type JobRunner, type JobHandler } from './jobs/queue.ts';
+import { jobHandlers } from './jobs/handlers.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  jobs: JobRunner;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  store?: Store;
+  /** Load the demo program when the store is empty (default: yes for the embedded store). */
+  demo?: boolean;
+  now?: () => Date;
+  handlers?: Record<string, JobHandler>;
+  jobIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const store = options.store ?? openStore();
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => undefined);
+  const applied = await migrate(store);
+  if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
+  const tx = { db: store.db, dialect: store.dialect };
+  let logins = await existingDemoLogins(tx);
+  const empty = !(await store.db.selectFrom('app_user').select('id').limit(1).executeTakeFirst());
+  if (empty && (options.demo ?? store.dialect === 'sqlite')) {
+    const summary = await store.db.transaction().execute((trx) => seedDemo({ db: trx, dialect: store.dialect }, now()));
+    log(
+      `Loaded the demo program: ${Object.entries(summary.counts)
+        .map(([name, count]) => `${count} ${name}`)
+        .join(', ')}.`,
+    );
+    logins = summary.logins;
+  }
+  // Plain HTTP on loopback for local use; behind TLS in production, where cookies must be Secure.
+  const secureCookies = process.env.PRM_INSECURE_COOKIES !== '1';
+  const app = await buildApp({ store, now, demoLogins: logins ?? [], secureCookies });
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port: options.port ?? 3000, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  const jobs = startJobRunner(store, options.handlers ?? jobHandlers, now, options.jobIntervalMs ?? 1000);
+  return {
+    app,
+    store,
+    jobs,
+    url,
+    async stop() {
+      await jobs.stop();
+      await app.close();
+      await store.close();
+    },
+  };
+}
