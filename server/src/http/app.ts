@@ -6,13 +6,23 @@
 import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
-import { prmObjects } from '../../../shared/src/schema/registry.ts';
+import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import { loadActions, parseBody, requireRole, type ActionDefinition } from './actions.ts';
 import type { PrmObject } from '../../../shared/src/schema/object.ts';
 import { restCollection } from '../../../shared/src/hosts/rest.ts';
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
 import type { Store } from '../store/database.ts';
-import { createRecord, deleteRecord, getRecord, listRecords, updateRecord, type Tx } from '../store/repository.ts';
+import {
+  createRecord,
+  deleteRecord,
+  getRecord,
+  listRecords,
+  updateRecord,
+  type Tx,
+  VersionConflictError,
+  writeUpdate,
+} from '../store/repository.ts';
 import { ForbiddenError, readableFields, redact, type Actor } from '../auth/policy.ts';
 import {
   actorForSession,
@@ -33,6 +43,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Shown on the root page when the server runs with demo data. */
   demoLogins?: DemoLogin[];
+  /** Business actions; by default every module in server/src/actions. */
+  actions?: ActionDefinition[];
   /** Cookies are Secure unless this is false (plain-HTTP tests). */
   secureCookies?: boolean;
   logger?: boolean;
@@ -341,6 +353,50 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
 
+  // Business actions: one handler for all, so each gets the same checks.
+  const actions = options.actions ?? (await loadActions());
+  for (const action of actions) {
+    const object = objectNamed(prmObjects, action.object);
+    const base = `/api/${restCollection(object)}`;
+    if (action.on === 'collection') {
+      app.route({
+        method: action.method,
+        url: `${base}/${action.name}`,
+        handler: async (request) => {
+          const actor = requireActor(request);
+          requireRole(actor, action);
+          const body = parseBody(action, action.method === 'GET' ? request.query : request.body);
+          return action.method === 'GET'
+            ? action.run({ tx, actor, now: now() }, body)
+            : inTransaction((trx) => action.run({ tx: trx, actor, now: now() }, body));
+        },
+      });
+      continue;
+    }
+    app.post(`${base}/:id/${action.name}`, async (request, reply) => {
+      const actor = requireActor(request);
+      requireRole(actor, action);
+      const id = (request.params as { id: string }).id;
+      const outcome = await inTransaction(async (trx) => {
+        // The record's scope first: someone else's record is "not found", whatever the body says.
+        const record = await getRecord(trx, actor, object, id);
+        const body = parseBody(action, request.body);
+        if (request.headers['if-match'] && expectedVersion(request) !== record.version) {
+          throw new VersionConflictError(object, id, record.version);
+        }
+        const { changes, result } = await action.run({ tx: trx, actor, now: now() }, record, body);
+        const updated = Object.keys(changes).length
+          ? await writeUpdate(trx, now(), actor, object, record, record.version, changes, action.name)
+          : record;
+        return { updated, result };
+      });
+      return reply.header('ETag', `"${outcome.updated.version}"`).send({
+        record: redact(actor, object, outcome.updated),
+        ...(outcome.result === undefined ? {} : { result: outcome.result }),
+      });
+    });
+  }
+
   // The audit log, for channel admins.
   app.get('/api/audit-log', async (request) => {
     const actor = requireActor(request);
@@ -371,7 +427,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   // Documentation and the root page.
-  const document = openApiDocument();
+  const document = openApiDocument(actions);
   app.get('/api/docs.json', async () => document);
   app.get('/api/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage()));
   app.get('/api/docs/assets/:file', async (request, reply: FastifyReply) => {

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { prmObjects } from '../../../shared/src/schema/registry.ts';
 import { restCollection } from '../../../shared/src/hosts/rest.ts';
 import { inputValidators } from '../../../shared/src/generated/validators.ts';
+import { objectNamed } from '../../../shared/src/schema/registry.ts';
+import type { ActionDefinition } from './actions.ts';
 
 type Json = Record<string, unknown>;
 
@@ -35,7 +37,7 @@ const ifMatch = {
   description: 'The ETag of the version you read, e.g. "3".',
 };
 
-export function openApiDocument(): Json {
+export function openApiDocument(actions: readonly ActionDefinition[] = []): Json {
   const paths: Json = {};
   const schemas: Json = {
     Problem: {
@@ -158,6 +160,59 @@ export function openApiDocument(): Json {
         responses: { '204': { description: 'Deleted' }, '409': problemResponse('Still referenced'), ...errors },
       },
     };
+  }
+  for (const action of actions) {
+    const object = objectNamed(prmObjects, action.object);
+    const base = `/api/${restCollection(object)}`;
+    const body = action.body
+      ? (z.toJSONSchema(action.body, { unrepresentable: 'any', io: 'input' }) as Json)
+      : { type: 'object' };
+    delete body.$schema;
+    const description = `Allowed for: ${action.roles.join(', ')}.`;
+    if (action.on === 'record') {
+      paths[`${base}/{id}/${action.name}`] = {
+        post: {
+          tags: [object.pluralLabel],
+          summary: action.summary,
+          description,
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+            { ...ifMatch, required: false },
+            idHeader,
+          ],
+          requestBody: { content: { 'application/json': { schema: body } } },
+          responses: {
+            '200': { description: 'The record after the action, and its result' },
+            '404': problemResponse('No such record, or not yours'),
+            '409': problemResponse('Not possible in the record\u2019s current state'),
+            ...errors,
+          },
+        },
+      };
+    } else {
+      const operation =
+        action.method === 'GET'
+          ? {
+              tags: [object.pluralLabel],
+              summary: action.summary,
+              description,
+              parameters: Object.keys((body.properties as Json) ?? {}).map((name) => ({
+                name,
+                in: 'query',
+                schema: (body.properties as Json)[name],
+              })),
+              responses: { '200': { description: 'The result' }, ...errors },
+            }
+          : {
+              tags: [object.pluralLabel],
+              summary: action.summary,
+              description,
+              parameters: [idHeader],
+              requestBody: { content: { 'application/json': { schema: body } } },
+              responses: { '200': { description: 'The result' }, ...errors },
+            };
+      paths[`${base}/${action.name}`] = { [action.method.toLowerCase()]: operation };
+    }
   }
   paths['/api/auth/login'] = {
     post: {

@@ -15,7 +15,8 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
   );
 }
 
-function problemsOf(error: z.ZodError, input: unknown): FieldProblem[] {
+/** zod's issues as field problems; a missing value is reported as required. */
+export function problemsOf(error: z.ZodError, input: unknown): FieldProblem[] {
   return error.issues.map((issue) => {
     const field = issue.path.map(String).join('.') || '(record)';
     if (issue.code === 'unrecognized_keys') {

@@ -11,6 +11,9 @@ import { restCollection } from '../../../../shared/src/hosts/rest.ts';
 import { roles, roleDefinitions, type Access, type Role } from '../../../../shared/src/schema/roles.ts';
 import { validInput } from '../../store/__tests__/fixtures.ts';
 import { startHarness, ownerOf, type Harness } from './harness.ts';
+import { loadActions } from '../actions.ts';
+
+const actions = await loadActions();
 
 const rank: Record<Access, number> = { none: 0, read: 1, edit: 2 };
 const declared = (object: PrmObject, role: Role): Access => object.access[role] ?? 'none';
@@ -81,6 +84,41 @@ describe('authorization matrix: every endpoint × every role × own and other pa
         if (created.status === 403 && access === 'edit') {
           assert.ok(created.body.errors.length > 0, 'names the fields the role may not set');
         }
+      });
+    }
+  }
+
+  for (const action of actions) {
+    const object = prmObjects.find((o) => o.name === action.object)!;
+    const path = `/api/${restCollection(object)}`;
+    for (const role of roles) {
+      const allowed = action.roles.includes(role);
+      it(`action ${action.object}.${action.name} as ${role} (${allowed ? 'allowed' : 'refused'})`, async () => {
+        if (action.on === 'collection') {
+          const response = await h.call(
+            role,
+            action.method,
+            `${path}/${action.name}`,
+            action.method === 'POST' ? {} : undefined,
+          );
+          if (!allowed) assert.equal(response.status, 403);
+          else
+            assert.ok(
+              response.status !== 403 && response.status < 500,
+              `${response.status} ${JSON.stringify(response.body)}`,
+            );
+          return;
+        }
+        const other = await h.call(role, 'POST', `${path}/${h.records.B.get(object.name)}/${action.name}`, {});
+        assert.equal(other.status, !allowed ? 403 : scoped(object, role) ? 404 : other.status);
+        assert.ok(other.status < 500, JSON.stringify(other.body));
+        const own = await h.call(role, 'POST', `${path}/${h.records.A.get(object.name)}/${action.name}`, {});
+        if (!allowed) assert.equal(own.status, 403);
+        else
+          assert.ok(
+            ![401, 403, 404].includes(own.status) && own.status < 500,
+            `${own.status} ${JSON.stringify(own.body)}`,
+          );
       });
     }
   }

@@ -1,0 +1,89 @@
+/** Onboarding actions: review and decide applications, sign the agreement by typed name. */
+import { z } from 'zod';
+import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import { decideApplication, startReview } from '../../../shared/src/onboarding/applicationReview.ts';
+import { signAgreement, supersededBy } from '../../../shared/src/onboarding/agreement.ts';
+import type { Agreement, PartnerApplication } from '../../../shared/src/generated/types.ts';
+import { recordAction } from '../http/actions.ts';
+import { createRecord, listRecords, writeUpdate } from '../store/repository.ts';
+
+const managers = ['channelAdmin', 'channelManager'] as const;
+/** Below this fit score a reviewer must say why they accept. */
+export const minimumFitScore = 50;
+
+const pick = <T extends object>(record: T, keys: Array<keyof T>) =>
+  Object.fromEntries(keys.map((key) => [key, record[key]]));
+
+export const actions = [
+  recordAction({
+    object: 'partnerApplication',
+    name: 'start-review',
+    summary: 'Take a submitted application into review',
+    roles: managers,
+    async run({ actor, now }, record) {
+      const application = record as unknown as PartnerApplication;
+      const reviewed = startReview(application, actor.name, now.toISOString());
+      return { changes: pick(reviewed, ['status', 'reviewedBy', 'reviewedAt']) };
+    },
+  }),
+  recordAction({
+    object: 'partnerApplication',
+    name: 'decide',
+    summary: 'Accept or reject an application in review; accepting creates the partner',
+    roles: managers,
+    body: z.strictObject({
+      verdict: z.enum(['accept', 'reject'], 'must be accept or reject'),
+      reason: z.string().max(2000).optional(),
+    }),
+    async run({ tx, actor, now }, record, body) {
+      const application = record as unknown as PartnerApplication;
+      const decided = decideApplication(
+        application,
+        { verdict: body.verdict, reviewer: actor.name, reason: body.reason },
+        minimumFitScore,
+        now.toISOString(),
+      );
+      const changes: Record<string, unknown> = pick(decided, ['status', 'reviewedBy', 'reviewedAt', 'decisionReason']);
+      if (decided.status === 'accepted') {
+        const partner = await createRecord(tx, now, actor, objectNamed(prmObjects, 'partner'), {
+          name: application.companyName,
+          website: application.website,
+          country: application.country,
+          partnerType: application.partnerType,
+          status: 'onboarding',
+          joinedOn: now.toISOString().slice(0, 10),
+        });
+        changes.partner = partner.id;
+      }
+      return { changes };
+    },
+  }),
+  recordAction({
+    object: 'agreement',
+    name: 'sign',
+    summary: 'Sign the agreement by typing your name, confirming the version you read',
+    roles: ['partnerAdmin'],
+    body: z.strictObject({
+      typedName: z.string('is required').max(121, 'must be at most 121 characters'),
+      versionShown: z.string('is required').max(20, 'must be at most 20 characters'),
+    }),
+    async run({ tx, actor, now }, record, body) {
+      const agreement = record as unknown as Agreement;
+      const signed = signAgreement(
+        agreement,
+        { typedName: body.typedName, email: actor.email, versionShown: body.versionShown },
+        now.toISOString(),
+      );
+      // Earlier signed versions of this partner's agreement are superseded by this one.
+      const object = objectNamed(prmObjects, 'agreement');
+      const earlier = (
+        await listRecords(tx, actor, object, { where: { partner: agreement.partner, status: 'signed' }, limit: 200 })
+      ).records;
+      for (const old of supersededBy(earlier as unknown as Agreement[], signed)) {
+        const before = earlier.find((candidate) => candidate.id === (old as unknown as { id: string }).id)!;
+        await writeUpdate(tx, now, actor, object, before, before.version, { status: 'superseded' }, 'supersede');
+      }
+      return { changes: pick(signed, ['status', 'signedByName', 'signedByEmail', 'signedAt']) };
+    },
+  }),
+];

@@ -1,0 +1,92 @@
+/**
+ * Business actions (approve a registration, accept a lead, pay a claim) as declarations: the object,
+ * the roles that may perform it, the body it takes, and what it does. One route handler serves them
+ * all, so every action gets the same sign-in, role check, record scope, body validation, transaction,
+ * version check and audit entry. Each concept keeps its actions in server/src/actions/<concept>.ts.
+ */
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { z } from 'zod';
+import type { Role } from '../../../shared/src/schema/roles.ts';
+import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
+import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import { ValidationError } from '../../../shared/src/errors.ts';
+import { problemsOf } from '../../../shared/src/schema/validate.ts';
+import { ForbiddenError, type Actor } from '../auth/policy.ts';
+import type { PrmRecord } from '../store/records.ts';
+import type { Tx } from '../store/repository.ts';
+
+export interface ActionContext {
+  tx: Tx;
+  actor: Actor;
+  now: Date;
+}
+
+interface ActionBase<Body> {
+  /** The PRM object the action belongs to. */
+  object: string;
+  /** The last URL segment: POST /api/<collection>/:id/<name>. */
+  name: string;
+  summary: string;
+  /** Who may perform it. Partner users only ever act on their own partner's records. */
+  roles: readonly Role[];
+  body?: z.ZodType<Body>;
+}
+
+export interface RecordAction<Body = unknown> extends ActionBase<Body> {
+  on: 'record';
+  /** Changes to write on the record (checked against its version, audited), and what to answer. */
+  run(
+    context: ActionContext,
+    record: PrmRecord,
+    body: Body,
+  ): Promise<{ changes: Record<string, unknown>; result?: unknown }>;
+}
+
+export interface CollectionAction<Body = unknown> extends ActionBase<Body> {
+  on: 'collection';
+  method: 'GET' | 'POST';
+  /** For GET actions, the body is the query string. */
+  run(context: ActionContext, body: Body): Promise<unknown>;
+}
+
+export type ActionDefinition = RecordAction<any> | CollectionAction<any>;
+
+export function recordAction<Body>(action: Omit<RecordAction<Body>, 'on'>): RecordAction<Body> {
+  return { ...action, on: 'record' };
+}
+
+export function collectionAction<Body>(action: Omit<CollectionAction<Body>, 'on'>): CollectionAction<Body> {
+  return { ...action, on: 'collection' };
+}
+
+export function requireRole(actor: Actor, action: ActionDefinition): void {
+  if (!action.roles.includes(actor.role)) {
+    const object = objectNamed(prmObjects, action.object);
+    throw new ForbiddenError(
+      `A ${roleDefinitions[actor.role].label} may not ${action.name} ${object.pluralLabel.toLowerCase()}.`,
+    );
+  }
+}
+
+export function parseBody<Body>(action: ActionDefinition, input: unknown): Body {
+  if (!action.body) return (input ?? {}) as Body;
+  const result = action.body.safeParse(input ?? {});
+  if (!result.success) throw new ValidationError(problemsOf(result.error, input));
+  return result.data as Body;
+}
+
+/** Every action of every concept, from server/src/actions/*.ts (each exports `actions`). */
+export async function loadActions(folder = join(import.meta.dirname, '../actions')): Promise<ActionDefinition[]> {
+  const modules = readdirSync(folder)
+    .filter((file) => file.endsWith('.ts'))
+    .sort();
+  const all: ActionDefinition[] = [];
+  for (const file of modules) {
+    const module = (await import(join(folder, file))) as { actions?: ActionDefinition[] };
+    if (!Array.isArray(module.actions))
+      throw new Error(`server/src/actions/${basename(file)} must export an array named actions.`);
+    all.push(...module.actions);
+  }
+  return all;
+}
