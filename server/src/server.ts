@@ -48,10 +48,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     );
     logins = summary.logins;
   }
-  // Plain HTTP on loopback for local use; behind TLS in production, where cookies must be Secure.
-  const secureCookies = process.env.PRM_INSECURE_COOKIES !== '1';
-  const app = await buildApp({ store, now, demoLogins: logins ?? [], secureCookies });
   const host = options.host ?? '127.0.0.1';
+  // Plain HTTP is only for a server that listens on loopback; anywhere else it runs behind TLS and the
+  // session cookie must be Secure.
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
+  const secureCookies = !loopback && process.env.PRM_INSECURE_COOKIES !== '1';
+  const app = await buildApp({ store, now, demoLogins: logins ?? [], secureCookies });
   await app.listen({ port: options.port ?? 3000, host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
