@@ -4,17 +4,75 @@ import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts'
 import { decideApplication, startReview } from '../../../shared/src/onboarding/applicationReview.ts';
 import { signAgreement, supersededBy } from '../../../shared/src/onboarding/agreement.ts';
 import type { Agreement, PartnerApplication } from '../../../shared/src/generated/types.ts';
-import { recordAction } from '../http/actions.ts';
+import { fitScore, type FitScoreConfig } from '../../../shared/src/onboarding/fitScore.ts';
+import { inputValidators } from '../../../shared/src/generated/validators.ts';
+import { collectionAction, recordAction } from '../http/actions.ts';
 import { createRecord, listRecords, writeUpdate } from '../store/repository.ts';
 
 const managers = ['channelAdmin', 'channelManager'] as const;
 /** Below this fit score a reviewer must say why they accept. */
 export const minimumFitScore = 50;
 
+/** How applications are scored until the program's own weights are configured in the admin settings. */
+export const defaultFitScoreConfig: FitScoreConfig = {
+  weights: { size: 20, revenue: 25, territory: 25, partnerType: 15, specialisations: 15 },
+  employeesForFullMarks: 200,
+  revenueForFullMarks: { amount: 1_000_000_000, currency: 'USD' },
+  targetCountries: ['US', 'CA', 'GB', 'DE', 'FR', 'NL', 'SE', 'ES', 'IT', 'JP', 'AU'],
+  preferredPartnerTypes: ['system_integrator', 'managed_service_provider', 'reseller'],
+  wantedSpecialisations: ['security', 'cloud', 'data_analytics'],
+};
+
+/** What an applicant sends: the application's own fields, never its status, score or review. */
+const applicationForm = inputValidators.partnerApplication.pick({
+  companyName: true,
+  website: true,
+  country: true,
+  partnerType: true,
+  contactName: true,
+  contactEmail: true,
+  employees: true,
+  currency: true,
+  annualRevenue: true,
+  specialisations: true,
+});
+
 const pick = <T extends object>(record: T, keys: Array<keyof T>) =>
   Object.fromEntries(keys.map((key) => [key, record[key]]));
 
 export const actions = [
+  collectionAction({
+    object: 'partnerApplication',
+    name: 'apply',
+    method: 'POST',
+    public: true,
+    summary: 'Apply to join the partner program (no sign-in); the application is scored at once',
+    roles: [],
+    body: applicationForm,
+    async run({ tx, actor, now }, body) {
+      const score = fitScore(
+        {
+          employees: body.employees ?? null,
+          annualRevenue: body.annualRevenue ?? null,
+          currency: body.currency ?? 'USD',
+          country: body.country,
+          partnerType: body.partnerType,
+          specialisations: body.specialisations ?? null,
+        },
+        defaultFitScoreConfig,
+      );
+      const application = await createRecord(
+        tx,
+        now,
+        actor,
+        objectNamed(prmObjects, 'partnerApplication'),
+        { ...body, status: 'submitted', fitScore: score.score },
+        { byRules: true },
+      );
+      // The applicant learns their application number, not the review data.
+      return { id: application.id, name: application.name, status: application.status };
+    },
+  }),
   recordAction({
     object: 'partnerApplication',
     name: 'start-review',
@@ -45,14 +103,21 @@ export const actions = [
       );
       const changes: Record<string, unknown> = pick(decided, ['status', 'reviewedBy', 'reviewedAt', 'decisionReason']);
       if (decided.status === 'accepted') {
-        const partner = await createRecord(tx, now, actor, objectNamed(prmObjects, 'partner'), {
-          name: application.companyName,
-          website: application.website,
-          country: application.country,
-          partnerType: application.partnerType,
-          status: 'onboarding',
-          joinedOn: now.toISOString().slice(0, 10),
-        });
+        const partner = await createRecord(
+          tx,
+          now,
+          actor,
+          objectNamed(prmObjects, 'partner'),
+          {
+            name: application.companyName,
+            website: application.website,
+            country: application.country,
+            partnerType: application.partnerType,
+            status: 'onboarding',
+            joinedOn: now.toISOString().slice(0, 10),
+          },
+          { byRules: true },
+        );
         changes.partner = partner.id;
       }
       return { changes };

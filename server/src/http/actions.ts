@@ -46,6 +46,11 @@ export interface RecordAction<Body = unknown> extends ActionBase<Body> {
 export interface CollectionAction<Body = unknown> extends ActionBase<Body> {
   on: 'collection';
   method: 'GET' | 'POST';
+  /**
+   * Open to anyone without signing in (the partner application form). It then runs as the system
+   * actor below, so its writes are audited as such; it must validate everything it takes.
+   */
+  public?: boolean;
   /** For GET actions, the body is the query string. */
   run(context: ActionContext, body: Body): Promise<unknown>;
 }
@@ -59,6 +64,15 @@ export function recordAction<Body>(action: Omit<RecordAction<Body>, 'on'>): Reco
 export function collectionAction<Body>(action: Omit<CollectionAction<Body>, 'on'>): CollectionAction<Body> {
   return { ...action, on: 'collection' };
 }
+
+/** Who public actions act as: audited as the system, with the rights of the program's administration. */
+export const systemActor: Actor = {
+  userId: 'system',
+  name: 'PRM (public form)',
+  email: 'system@prm.invalid',
+  role: 'channelAdmin',
+  partnerId: null,
+};
 
 export function requireRole(actor: Actor, action: ActionDefinition): void {
   if (!action.roles.includes(actor.role)) {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { loadActions, parseBody, requireRole, type ActionDefinition } from './actions.ts';
+import { loadActions, parseBody, requireRole, systemActor, type ActionDefinition } from './actions.ts';
 import type { PrmObject } from '../../../shared/src/schema/object.ts';
 import { restCollection } from '../../../shared/src/hosts/rest.ts';
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
@@ -363,8 +363,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         method: action.method,
         url: `${base}/${action.name}`,
         handler: async (request) => {
-          const actor = requireActor(request);
-          requireRole(actor, action);
+          const actor = action.public ? systemActor : requireActor(request);
+          if (!action.public) requireRole(actor, action);
           const body = parseBody(action, action.method === 'GET' ? request.query : request.body);
           return action.method === 'GET'
             ? action.run({ tx, actor, now: now() }, body)

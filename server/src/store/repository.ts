@@ -165,16 +165,27 @@ function integrity(error: unknown, object: PrmObject): never {
   throw error;
 }
 
+export interface CreateOptions {
+  /**
+   * The record is created by a business action (accepting an application creates the partner), which
+   * has already checked who may perform it, so fields the rules own (statuses, dates) may be set.
+   */
+  byRules?: boolean;
+}
+
 export async function createRecord(
   tx: Tx,
   now: Date,
   actor: Actor,
   object: PrmObject,
   input: Record<string, unknown>,
+  options: CreateOptions = {},
 ): Promise<PrmRecord> {
-  requireOperation(actor, object, 'create');
   const values = { ...input };
-  checkWritableFields(actor, object, values);
+  if (!options.byRules) {
+    requireOperation(actor, object, 'create');
+    checkWritableFields(actor, object, values);
+  }
   if (roleDefinitions[actor.role].isPartnerUser && object.partnerField && object.partnerField !== 'id') {
     values[object.partnerField] = actor.partnerId;
   }
