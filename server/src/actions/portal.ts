@@ -1,0 +1,101 @@
+/**
+ * The partner's dashboard: what the portal's home page shows a partner user at a glance — their
+ * registrations by status and what protection ends soon, leads waiting for an answer, MDF left to
+ * spend, and people certified. Vendor roles read any partner's dashboard with `?partner=<id>`.
+ */
+import { z } from 'zod';
+import { sql } from 'kysely';
+import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
+import { ValidationError } from '../../../shared/src/errors.ts';
+import { collectionAction } from '../http/actions.ts';
+import { getRecord } from '../store/repository.ts';
+
+export const actions = [
+  collectionAction({
+    object: 'partner',
+    name: 'dashboard',
+    method: 'GET',
+    summary:
+      "A partner's dashboard: registrations by status, protection ending soon, open lead offers, MDF balance, certified people",
+    roles: ['channelAdmin', 'channelManager', 'salesRep', 'partnerAdmin', 'partnerRep'],
+    body: z.object({ partner: z.string().max(64).optional() }),
+    async run({ tx, actor, now }, query) {
+      const partnerId = roleDefinitions[actor.role].isPartnerUser ? actor.partnerId : query.partner;
+      if (!partnerId)
+        throw new ValidationError([
+          { field: 'partner', message: 'is required: the id of the partner whose dashboard to show' },
+        ]);
+      // Scoped like any read: a partner user asking for another partner gets "not found".
+      const partner = await getRecord(tx, actor, objectNamed(prmObjects, 'partner'), partnerId);
+      const soon = new Date(now.getTime() + 14 * 86_400_000).toISOString();
+      const [byStatus, endingSoon, offers, mdf, certified] = await Promise.all([
+        tx.db
+          .selectFrom('deal_registration')
+          .select(['status', sql<number>`count(*)`.as('count'), sql<number>`coalesce(sum(amount), 0)`.as('amount')])
+          .where('partner_id', '=', partnerId)
+          .groupBy('status')
+          .execute(),
+        tx.db
+          .selectFrom('deal_registration')
+          .select(['id', 'name', 'customer_name', 'protection_ends_at'])
+          .where('partner_id', '=', partnerId)
+          .where('status', 'in', ['approved', 'converted'])
+          .where('protection_ends_at', '<=', soon)
+          .orderBy('protection_ends_at')
+          .limit(10)
+          .execute(),
+        tx.db
+          .selectFrom('lead_offer')
+          .select(['id', 'lead_id', 'respond_by'])
+          .where('partner_id', '=', partnerId)
+          .where('status', '=', 'offered')
+          .orderBy('respond_by')
+          .limit(20)
+          .execute(),
+        tx.db
+          .selectFrom('mdf_allocation')
+          .select([
+            'currency',
+            sql<number>`coalesce(sum(allocated_amount), 0)`.as('allocated'),
+            sql<number>`coalesce(sum(approved_amount), 0)`.as('approved'),
+            sql<number>`coalesce(sum(paid_amount), 0)`.as('paid'),
+          ])
+          .where('partner_id', '=', partnerId)
+          .groupBy('currency')
+          .execute(),
+        tx.db
+          .selectFrom('certification')
+          .select(sql<number>`count(distinct partner_contact_id)`.as('people'))
+          .where('partner_id', '=', partnerId)
+          .where('status', '=', 'active')
+          .executeTakeFirst(),
+      ]);
+      return {
+        partner: { id: partner.id, name: partner.name, tier: partner.tier, status: partner.status },
+        registrations: Object.fromEntries(
+          byStatus.map((row) => [row.status, { count: Number(row.count), amount: Number(row.amount) }]),
+        ),
+        protectionEndingSoon: endingSoon.map((row) => ({
+          id: row.id,
+          name: row.name,
+          customerName: row.customer_name,
+          protectionEndsAt: new Date(row.protection_ends_at).toISOString(),
+        })),
+        leadOffersAwaitingAnswer: offers.map((row) => ({
+          id: row.id,
+          lead: row.lead_id,
+          respondBy: new Date(row.respond_by).toISOString(),
+        })),
+        mdf: mdf.map((row) => ({
+          currency: row.currency,
+          allocated: Number(row.allocated),
+          approved: Number(row.approved),
+          paid: Number(row.paid),
+          remaining: Number(row.allocated) - Number(row.approved),
+        })),
+        certifiedPeople: Number(certified?.people ?? 0),
+      };
+    },
+  }),
+];
