@@ -115,7 +115,9 @@ function validator(object: PrmObject): string {
   if (object.nameField && 'length' in object.nameField) {
     const { length, label } = object.nameField;
     lines.push(`  /** ${label}. */`);
-    lines.push(`  name: z.string('is required').min(1, 'is required').max(${length}, 'must be at most ${length} characters'),`);
+    lines.push(
+      `  name: z.string('is required').min(1, 'is required').max(${length}, 'must be at most ${length} characters'),`,
+    );
   }
   for (const [name, field] of Object.entries(object.fields)) lines.push(`  ${name}: ${zodFor(field)},`);
   lines.push('});');
