@@ -7,7 +7,7 @@ import { openStore, type Store } from './store/database.ts';
 import { migrate } from './store/migrate.ts';
 import { buildApp } from './http/app.ts';
 import { existingDemoLogins, seedDemo } from './demo/seed.ts';
-import { startJobRunner, type JobRunner, type JobHandler } from './jobs/queue.ts';
+import { scheduleJob, startJobRunner, type JobRunner, type JobHandler } from './jobs/queue.ts';
 import { jobHandlers } from './jobs/handlers.ts';
 
 export interface RunningServer {
@@ -58,6 +58,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  // The daily jobs chain themselves; this starts the chain once per day whatever the restarts.
+  for (const kind of ['tier-evaluation', 'certification-reminder']) {
+    const today = now().toISOString().slice(0, 10);
+    await scheduleJob(tx, now(), { kind, runAt: now(), payload: {}, dedupeKey: `${kind}:${today}` });
+  }
   const jobs = startJobRunner(store, options.handlers ?? jobHandlers, now, options.jobIntervalMs ?? 1000);
   return {
     app,

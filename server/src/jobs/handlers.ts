@@ -3,5 +3,6 @@
  * inside the job's transaction.
  */
 import type { JobHandler } from './queue.ts';
+import { programJobHandlers } from './programJobs.ts';
 
-export const jobHandlers: Record<string, JobHandler> = {};
+export const jobHandlers: Record<string, JobHandler> = { ...programJobHandlers };
