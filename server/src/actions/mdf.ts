@@ -27,7 +27,10 @@ import {
   rejectFundClaim,
   submitFundClaim,
 } from '../../../shared/src/mdf/fundClaims.ts';
-import { recordAction } from '../http/actions.ts';
+import { collectionAction, recordAction } from '../http/actions.ts';
+import { inputValidators } from '../../../shared/src/generated/validators.ts';
+import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
+import { getRecord } from '../store/repository.ts';
 import type { Actor } from '../auth/policy.ts';
 import { createRecord, findRecord, IntegrityError, writeUpdate, type Tx } from '../store/repository.ts';
 import type { PrmRecord } from '../store/records.ts';
@@ -301,6 +304,77 @@ export const actions = [
           paymentReference: paid.paymentReference,
         },
       };
+    },
+  }),
+  // Drafts a partner starts themselves. Partners cannot see budgets, so a request names the partner's
+  // own allocation (which they can see) and the budget is taken from it.
+  collectionAction({
+    object: 'fundRequest',
+    name: 'request',
+    method: 'POST',
+    summary: 'Start a fund request (a draft) against one of your allocations',
+    roles: ['partnerAdmin', ...managers],
+    body: inputValidators.fundRequest
+      .pick({
+        mdfAllocation: true,
+        activityName: true,
+        activityType: true,
+        activityStart: true,
+        activityEnd: true,
+        currency: true,
+        requestedAmount: true,
+        expectedLeads: true,
+        expectedPipeline: true,
+        description: true,
+      })
+      .required({ mdfAllocation: true }),
+    async run({ tx, actor, now }, body) {
+      // Scoped read: another partner's allocation is "not found".
+      const allocation = (await getRecord(
+        tx,
+        actor,
+        object('mdfAllocation'),
+        String(body.mdfAllocation),
+      )) as Stored<MdfAllocation>;
+      const request = await createRecord(
+        tx,
+        now,
+        actor,
+        object('fundRequest'),
+        { ...body, partner: allocation.partner, mdfBudget: allocation.mdfBudget, status: 'draft' },
+        { byRules: true },
+      );
+      return { id: request.id, name: request.name, status: request.status };
+    },
+  }),
+  collectionAction({
+    object: 'fundClaim',
+    name: 'claim',
+    method: 'POST',
+    summary: 'Start a fund claim (a draft) for one of your approved fund requests',
+    roles: ['partnerAdmin', ...managers],
+    body: inputValidators.fundClaim.pick({
+      fundRequest: true,
+      currency: true,
+      claimedAmount: true,
+      proofOfPerformanceUrl: true,
+      proofDescription: true,
+      actualLeads: true,
+    }),
+    async run({ tx, actor, now }, body) {
+      const request = (await getRecord(tx, actor, object('fundRequest'), body.fundRequest)) as Stored<FundRequest>;
+      if (roleDefinitions[actor.role].isPartnerUser && request.partner !== actor.partnerId) {
+        throw new ValidationError([{ field: 'fundRequest', message: 'must be one of your own fund requests' }]);
+      }
+      const claim = await createRecord(
+        tx,
+        now,
+        actor,
+        object('fundClaim'),
+        { ...body, partner: request.partner, status: 'draft' },
+        { byRules: true },
+      );
+      return { id: claim.id, name: claim.name, status: claim.status };
     },
   }),
 ];

@@ -251,4 +251,53 @@ describe('MDF over HTTP', () => {
     assert.equal((await h.call('partnerAdmin', 'POST', `/api/fund-claims/${theirs}/submit`, {})).status, 404);
     assert.equal((await h.call('partnerAdmin', 'GET', `/api/fund-claims/${theirs}`)).status, 404);
   });
+
+  it('lets a partner admin start a request on their own allocation and a claim on their own request', async () => {
+    const draft = await h.call('partnerAdmin', 'POST', '/api/fund-requests/request', {
+      mdfAllocation: allocationA,
+      activityName: 'Partner-led webinar',
+      activityType: 'webinar',
+      activityStart: '2026-12-01',
+      activityEnd: '2026-12-01',
+      currency: 'USD',
+      requestedAmount: 10_000,
+      expectedLeads: 15,
+    });
+    assert.equal(draft.status, 200, JSON.stringify(draft.body));
+    const stored = await read(`/api/fund-requests/${draft.body.id}`);
+    assert.equal(stored.partner, partnerA);
+    assert.equal(stored.mdfBudget, budget);
+    assert.equal(stored.status, 'draft');
+    const submitted = await h.call('partnerAdmin', 'POST', `/api/fund-requests/${draft.body.id}/submit`, {});
+    assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+
+    const foreign = await h.call('partnerAdmin', 'POST', '/api/fund-requests/request', {
+      mdfAllocation: h.records.B.get('mdfAllocation'),
+      activityName: 'Not ours',
+      activityType: 'webinar',
+      activityStart: '2026-12-01',
+      activityEnd: '2026-12-01',
+      currency: 'USD',
+      requestedAmount: 10_000,
+    });
+    assert.equal(foreign.status, 404, 'another partner\u2019s allocation is not found');
+    const missing = await h.call('partnerAdmin', 'POST', '/api/fund-requests/request', { activityName: 'x' });
+    assert.equal(missing.status, 422);
+    assert.ok(fields(missing).includes('mdfAllocation'));
+
+    const claim = await h.call('partnerAdmin', 'POST', '/api/fund-claims/claim', {
+      fundRequest: draft.body.id,
+      currency: 'USD',
+      claimedAmount: 8_000,
+      proofOfPerformanceUrl: 'https://files.example/attendees.csv',
+    });
+    assert.equal(claim.status, 200, JSON.stringify(claim.body));
+    assert.equal((await read(`/api/fund-claims/${claim.body.id}`)).partner, partnerA);
+    const foreignClaim = await h.call('partnerAdmin', 'POST', '/api/fund-claims/claim', {
+      fundRequest: h.records.B.get('fundRequest'),
+      currency: 'USD',
+      claimedAmount: 8_000,
+    });
+    assert.equal(foreignClaim.status, 404);
+  });
 });
