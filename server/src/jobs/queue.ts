@@ -93,7 +93,7 @@ export async function runJob(
   try {
     if (!handler) throw new Error(`No handler for job kind "${job.kind}".`);
     await store.db.transaction().execute(async (trx) => {
-      const tx = { db: trx, dialect: store.dialect };
+      const tx = { db: trx, dialect: store.dialect, root: store.db };
       // Re-check inside the transaction that this runner still holds the job.
       const held = await trx.selectFrom('job').select('status').where('id', '=', job.id).executeTakeFirst();
       if (held?.status !== 'running') return;

@@ -43,7 +43,22 @@ export function openSqlite(file: string): Store {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const db: Db = new Kysely({ dialect: new SqliteDialect({ database }) });
+  // Kysely prepares every statement anew; preparing is most of a query's cost in better-sqlite3, and
+  // the application runs a small set of distinct statements, so each is prepared once and reused.
+  const statements = new Map<string, Database.Statement>();
+  const cached = {
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = database.prepare(sql);
+        if (statements.size >= 2000) statements.delete(statements.keys().next().value!);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+    close: () => database.close(),
+  };
+  const db: Db = new Kysely({ dialect: new SqliteDialect({ database: cached as unknown as Database.Database }) });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 

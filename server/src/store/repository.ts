@@ -13,11 +13,14 @@ import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import { checkWritableFields, recordInScope, requireOperation, rowScope, type Actor } from '../auth/policy.ts';
 import type { Db, Store } from './database.ts';
 import type { Dialect } from './migrate.ts';
+import { lockCustomerWorld, serializedObjects } from './serialized.ts';
 
 /** A connection or transaction, with the dialect its values are converted for. */
 export interface Tx {
   db: Db;
   dialect: Dialect;
+  /** The store's own connection, when `db` is a transaction: state kept per store (caches) is keyed by it. */
+  root?: Db;
 }
 import { columnFor, fromRow, toRow, withDefaults, type PrmRecord } from './records.ts';
 
@@ -71,6 +74,7 @@ export async function audit(
   before: unknown,
   after: unknown,
 ): Promise<void> {
+  if (serializedObjects.includes(object.name)) await lockCustomerWorld(tx);
   await tx.db
     .insertInto('audit_log')
     .values({

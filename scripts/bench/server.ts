@@ -1,0 +1,248 @@
+/**
+ * `npm run bench -- server [--seconds 10] [--connections 100] [--stores sqlite,postgres]`:
+ * autocannon against the real server (a child process) on the embedded store and on PostgreSQL —
+ * registration (create + submit with the conflict check and auto-approval) and a partner's dashboard —
+ * beside a baseline measured in the same run (GET /api/auth/me: sign-in and routing only).
+ * Targets on the embedded store: at least 3,000 registrations/s with p99 ≤ 20 ms.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { openPostgres, openSqlite, type Store } from '../../server/src/store/database.ts';
+import { migrate } from '../../server/src/store/migrate.ts';
+import { createApiToken, createUser } from '../../server/src/auth/identity.ts';
+import { createRecord } from '../../server/src/store/repository.ts';
+import { objectNamed, prmObjects } from '../../shared/src/schema/registry.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A program whose partners' registrations approve themselves up to 50,000.00, and a token per partner rep. */
+async function seed(store: Store, partners: number): Promise<string[]> {
+  await migrate(store);
+  const now = new Date();
+  return store.db.transaction().execute(async (trx) => {
+    const tx = { db: trx, dialect: store.dialect, root: store.db };
+    const admin = await createUser(tx, now, { email: 'bench-admin@example.com', name: 'Bench', role: 'channelAdmin' });
+    const program = await createRecord(tx, now, admin, objectNamed(prmObjects, 'program'), {
+      name: 'Bench program',
+      currency: 'USD',
+    });
+    const tier = await createRecord(tx, now, admin, objectNamed(prmObjects, 'tier'), {
+      name: 'Gold',
+      program: program.id,
+      rank: 3,
+      currency: 'USD',
+      protectionDays: 90,
+      autoApproveUpTo: 5_000_000,
+    });
+    const tokens: string[] = [];
+    for (let i = 0; i < partners; i++) {
+      const partner = await createRecord(tx, now, admin, objectNamed(prmObjects, 'partner'), {
+        name: `Bench Partner ${i} GmbH`,
+        program: program.id,
+        tier: tier.id,
+        status: 'active',
+      });
+      const rep = await createUser(tx, now, {
+        email: `rep${i}@bench.example`,
+        name: `Rep ${i}`,
+        role: 'partnerRep',
+        partnerId: partner.id,
+      });
+      tokens.push((await createApiToken(tx, now, rep, 'bench')).token);
+    }
+    return tokens;
+  });
+}
+
+async function startChild(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['server/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('The server did not start within 10 s.');
+}
+
+interface Figures {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(
+  url: string,
+  tokens: string[],
+  seconds: number,
+  connections: number,
+  request: (n: number) => { method: 'GET' | 'POST'; path: string; body?: string },
+): Promise<Figures> {
+  let n = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (req) => {
+          const next = request(n);
+          const token = tokens[n % tokens.length];
+          n++;
+          return {
+            ...req,
+            method: next.method,
+            path: next.path,
+            body: next.body,
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          };
+        },
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+const customers = [
+  'Acme',
+  'Globex',
+  'Initech',
+  'Umbrella',
+  'Hooli',
+  'Soylent',
+  'Cyberdyne',
+  'Tyrell',
+  'Wonka',
+  'Oscorp',
+];
+const registrationBody = (n: number) =>
+  JSON.stringify({
+    // Mostly new customers; every tenth repeats an earlier one, so conflicts are found and flagged too.
+    customerName:
+      n % 10 === 0
+        ? `${customers[n % customers.length]} Holdings`
+        : `${customers[n % customers.length]} ${n} Industries`,
+    customerDomain: n % 10 === 0 ? `${customers[n % customers.length].toLowerCase()}.example` : `c${n}.example`,
+    customerCountry: 'DE',
+    opportunityName: `Opportunity ${n}`,
+    currency: 'USD',
+    amount: 1_000_000 + (n % 1000),
+    expectedCloseOn: '2027-06-30',
+  });
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seconds: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '100' },
+      stores: { type: 'string', default: 'sqlite,postgres' },
+      partners: { type: 'string', default: '200' },
+    },
+  });
+  const seconds = Number(values.seconds);
+  const connections = Number(values.connections);
+  const rows: Array<[string, string, Figures]> = [];
+  for (const kind of values.stores!.split(',')) {
+    const port = await freePort();
+    const folder = mkdtempSync(join(tmpdir(), 'prm-bench-'));
+    const database = `prm_bench_${process.pid}`;
+    let env: Record<string, string>;
+    let store: Store;
+    if (kind === 'sqlite') {
+      env = { PRM_DATA_FILE: join(folder, 'prm.sqlite') };
+      store = openSqlite(env.PRM_DATA_FILE);
+    } else {
+      const admin = new pg.Client({ connectionString: postgresUrl });
+      await admin.connect();
+      await admin.query(`drop database if exists ${database}`);
+      await admin.query(`create database ${database}`);
+      await admin.end();
+      const url = postgresUrl.replace(/\/[^/]*$/, `/${database}`);
+      env = { DATABASE_URL: url };
+      store = openPostgres(url);
+    }
+    process.stderr.write(`${kind}: seeding ${values.partners} partners with tokens...\n`);
+    const tokens = await seed(store, Number(values.partners));
+    await store.close();
+    const child = await startChild(env, port);
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      process.stderr.write(`${kind}: warming up...\n`);
+      await load(url, tokens, 2, 10, () => ({ method: 'GET', path: '/api/auth/me' }));
+      for (const [name, request] of [
+        ['baseline: GET /api/auth/me', () => ({ method: 'GET' as const, path: '/api/auth/me' })],
+        [
+          'register (create + submit + conflict check)',
+          (n: number) => ({
+            method: 'POST' as const,
+            path: '/api/deal-registrations/register',
+            body: registrationBody(n),
+          }),
+        ],
+        ["partner's dashboard read", () => ({ method: 'GET' as const, path: '/api/partners/dashboard' })],
+      ] as const) {
+        process.stderr.write(`${kind}: ${name} for ${seconds} s, ${connections} connections...\n`);
+        rows.push([kind, name, await load(url, tokens, seconds, connections, request)]);
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(folder, { recursive: true, force: true });
+      if (kind !== 'sqlite') {
+        const admin = new pg.Client({ connectionString: postgresUrl });
+        await admin.connect();
+        await admin.query(`drop database if exists ${database}`);
+        await admin.end();
+      }
+    }
+  }
+  console.log(
+    `\n${'store'.padEnd(9)} ${'endpoint'.padEnd(46)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(8)} ${'vs baseline'.padStart(12)}`,
+  );
+  for (const [kind, name, figures] of rows) {
+    const baseline = rows.find(([k, n]) => k === kind && n.startsWith('baseline'))![2];
+    console.log(
+      `${kind.padEnd(9)} ${name.padEnd(46)} ${figures.requestsPerSecond.toFixed(0).padStart(8)} ${String(figures.p50).padStart(7)} ${String(figures.p99).padStart(7)} ${String(figures.non2xx + figures.errors).padStart(8)} ${(figures.requestsPerSecond / baseline.requestsPerSecond).toFixed(2).padStart(11)}x`,
+    );
+  }
+  const register = rows.find(([k, n]) => k === 'sqlite' && n.startsWith('register'));
+  if (register) {
+    const [, , f] = register;
+    console.log(
+      `\nTarget (embedded store): ≥ 3000 registrations/s: ${f.requestsPerSecond >= 3000 ? 'met' : 'NOT met'} (${f.requestsPerSecond.toFixed(0)}); p99 ≤ 20 ms: ${f.p99 <= 20 ? 'met' : 'NOT met'} (${f.p99} ms)`,
+    );
+  }
+}
