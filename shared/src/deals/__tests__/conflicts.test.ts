@@ -1,0 +1,263 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  boundedEditDistance,
+  checkConflictsByScan,
+  compareCustomers,
+  prepareCustomer,
+  type KnownCustomerRecord,
+} from '../conflicts.ts';
+import {
+  checkConflict,
+  createConflictIndex,
+  indexedEntries,
+  indexedRecordCount,
+  removeRecord,
+  upsertRecord,
+} from '../conflictIndex.ts';
+import { now } from './data/registrations.ts';
+
+const protectedRegistration: KnownCustomerRecord = {
+  id: 'reg-9',
+  kind: 'registration',
+  company: 'Nordwind Logistik GmbH',
+  domain: 'nordwind-logistik.de',
+  country: 'DE',
+  partner: 'partner-b',
+  status: 'approved',
+  submittedAt: '2026-10-01T10:00:00.000Z',
+  protectionEndsAt: '2026-12-30T10:00:00.000Z',
+};
+
+function worldOf(...records: KnownCustomerRecord[]) {
+  const index = createConflictIndex();
+  for (const record of records) upsertRecord(index, record);
+  return index;
+}
+
+const subject = {
+  id: 'reg-new',
+  partner: 'partner-a',
+  submittedAt: now,
+  company: 'NORDWIND LOGISTIK',
+  domain: null,
+  country: 'Germany',
+};
+
+describe('conflict verdicts', () => {
+  it("gives conflict for a customer another partner's registration protects, naming the record and why", () => {
+    const decision = checkConflict(worldOf(protectedRegistration), subject, now);
+    assert.equal(decision.verdict, 'conflict');
+    assert.equal(decision.match?.id, 'reg-9');
+    assert.match(decision.reasons[0], /protected until 2026-12-30/);
+    assert.ok(decision.reasons.some((r) => r.includes('nordwind logistik')));
+  });
+
+  it('gives none once that protection has lapsed', () => {
+    const lapsed = { ...protectedRegistration, protectionEndsAt: '2026-11-26T08:59:59.999Z' };
+    assert.equal(checkConflict(worldOf(lapsed), subject, now).verdict, 'none');
+  });
+
+  it('matches web and e-mail domains including subdomains, whatever the names say', () => {
+    const decision = checkConflict(
+      worldOf(protectedRegistration),
+      { ...subject, company: 'NWL Freight Services', domain: 'https://shop.eu.nordwind-logistik.de/kontakt' },
+      now,
+    );
+    assert.equal(decision.verdict, 'conflict');
+    assert.ok(decision.reasons.some((r) => r.includes('nordwind-logistik.de')));
+  });
+
+  it('never matches on a free-mail domain', () => {
+    const gmailCustomer: KnownCustomerRecord = {
+      id: 'c-1',
+      kind: 'customer',
+      company: 'Zephyr Bakery',
+      contactEmail: 'owner@gmail.com',
+    };
+    const decision = checkConflict(
+      worldOf(gmailCustomer),
+      { id: 's', company: 'Harbor Dental Clinic', contactEmail: 'info@gmail.com' },
+      now,
+    );
+    assert.equal(decision.verdict, 'none');
+  });
+
+  it('gives conflict for a named account while it is reserved, and none after its last day', () => {
+    const named: KnownCustomerRecord = {
+      id: 'na-1',
+      kind: 'namedAccount',
+      company: 'Nordwind Logistik',
+      reservedUntil: '2026-11-26',
+      accountOwner: 'Sam Direct',
+    };
+    const reserved = checkConflict(worldOf(named), subject, now);
+    assert.equal(reserved.verdict, 'conflict');
+    assert.match(reserved.reasons[0], /direct sales team \(owner: Sam Direct\)/);
+    assert.equal(checkConflict(worldOf({ ...named, reservedUntil: '2026-11-25' }), subject, now).verdict, 'none');
+  });
+
+  it('gives conflict for an open opportunity in the vendor pipeline and none for a closed one', () => {
+    const opportunity: KnownCustomerRecord = {
+      id: 'opp-1',
+      kind: 'opportunity',
+      company: 'Nordwind Logistik AG',
+      open: true,
+    };
+    assert.equal(checkConflict(worldOf(opportunity), subject, now).verdict, 'conflict');
+    assert.equal(checkConflict(worldOf({ ...opportunity, open: false }), subject, now).verdict, 'none');
+  });
+
+  it('gives possible, not conflict, when a similar but not identical name is held', () => {
+    const held: KnownCustomerRecord = { id: 'c-2', kind: 'customer', company: 'Nordwind Logistik Holding' };
+    const decision = checkConflict(worldOf(held), { id: 's', company: 'Nordwind Logistik Hamburg' }, now);
+    assert.equal(decision.verdict, 'possible');
+    assert.match(decision.reasons[0], /a person should look/);
+  });
+
+  it('does not confuse different companies with similar names', () => {
+    const apple: KnownCustomerRecord = { id: 'c-apple', kind: 'customer', company: 'Apple Inc.', domain: 'apple.com' };
+    const delta: KnownCustomerRecord = {
+      id: 'c-delta',
+      kind: 'customer',
+      company: 'Delta Air Lines, Inc.',
+      domain: 'delta.com',
+    };
+    const world = worldOf(apple, delta);
+    assert.equal(
+      checkConflict(world, { id: 's1', company: 'Applied Materials', domain: 'appliedmaterials.com' }, now).verdict,
+      'none',
+    );
+    assert.equal(checkConflict(world, { id: 's2', company: 'Delta Dental' }, now).verdict, 'none');
+  });
+
+  it("flags a partner's own earlier registration as a possible duplicate, not a conflict", () => {
+    const own = { ...protectedRegistration, partner: 'partner-a' };
+    const decision = checkConflict(worldOf(own), subject, now);
+    assert.equal(decision.verdict, 'possible');
+    assert.match(decision.reasons[0], /your own registration/);
+  });
+
+  it('lets an earlier pending submission win over a later one: the first valid registration wins', () => {
+    const pending: KnownCustomerRecord = {
+      ...protectedRegistration,
+      status: 'submitted',
+      protectionEndsAt: null,
+      submittedAt: '2026-11-26T08:00:00.000Z',
+    };
+    assert.equal(checkConflict(worldOf(pending), subject, now).verdict, 'conflict');
+    const later = { ...pending, submittedAt: '2026-11-26T09:30:00.000Z' };
+    assert.equal(checkConflict(worldOf(later), subject, now).verdict, 'none');
+  });
+
+  it('lowers the score when the countries differ', () => {
+    const a = prepareCustomer({ company: 'Acme Robotics', country: 'US' });
+    const b = prepareCustomer({ company: 'Acme Robotics', country: 'DE' });
+    const scored = compareCustomers(a, b, true);
+    assert.ok(scored.score < 1);
+    assert.ok(scored.reasons.some((r) => r.includes('countries differ')));
+  });
+});
+
+describe('conflict index', () => {
+  it('is updated incrementally as records are added, changed and removed', () => {
+    const index = createConflictIndex();
+    upsertRecord(index, protectedRegistration);
+    assert.equal(checkConflict(index, subject, now).verdict, 'conflict');
+    upsertRecord(index, { ...protectedRegistration, company: 'Blue Harbor Foods', domain: 'blueharbor.example' });
+    assert.equal(indexedRecordCount(index), 1);
+    assert.equal(checkConflict(index, subject, now).verdict, 'none');
+    assert.equal(checkConflict(index, { id: 's', company: 'Blue Harbour Foods' }, now).verdict, 'conflict');
+    removeRecord(index, protectedRegistration.id);
+    assert.equal(indexedRecordCount(index), 0);
+    assert.equal(checkConflict(index, { id: 's', company: 'Blue Harbor Foods' }, now).verdict, 'none');
+  });
+
+  it('finds one-typo variants of a distinctive word', () => {
+    const index = worldOf({ id: 'c-1', kind: 'customer', company: 'Quintronex Analytics' });
+    assert.equal(checkConflict(index, { id: 's', company: 'Quintornex Analytics Ltd' }, now).verdict, 'conflict');
+  });
+
+  it('finds initials only as possible matches', () => {
+    const index = worldOf({ id: 'c-1', kind: 'customer', company: 'International Business Machines' });
+    assert.equal(checkConflict(index, { id: 's', company: 'IBM' }, now).verdict, 'possible');
+  });
+
+  it('gives the same verdict and match as a linear scan with the same scorer', () => {
+    const words = [
+      'Nordwind',
+      'Nordwnid',
+      'Blue',
+      'Harbor',
+      'Harbour',
+      'Logistik',
+      'Logistics',
+      'Foods',
+      'Acme',
+      'Acne',
+      'Quintronex',
+      'Delta',
+      'Dental',
+      'Air',
+      'Lines',
+      'Systems',
+      'Group',
+      'Zephyr',
+      'Zephir',
+    ];
+    const forms = ['', 'GmbH', 'Inc.', 'S.A.', 'Ltd', 'AB'];
+    const name = fc
+      .tuple(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 3 }), fc.constantFrom(...forms))
+      .map(([w, f]) => `${w.join(' ')} ${f}`.trim());
+    const domain = fc.option(fc.constantFrom('nordwind.de', 'eu.nordwind.de', 'acme.com', 'gmail.com', 'zephyr.io'), {
+      nil: null,
+    });
+    const record = fc.record({
+      company: name,
+      domain,
+      kind: fc.constantFrom('customer' as const, 'opportunity' as const, 'namedAccount' as const),
+    });
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 25 }), fc.record({ company: name, domain }), (records, incoming) => {
+        const index = createConflictIndex();
+        records.forEach((r, i) => upsertRecord(index, { ...r, id: `k${i}` }));
+        const probe = { ...incoming, id: 'probe' };
+        const fromIndex = checkConflict(index, probe, now);
+        const fromScan = checkConflictsByScan(probe, indexedEntries(index), now);
+        assert.equal(fromIndex.verdict, fromScan.verdict);
+        assert.equal(fromIndex.match?.id ?? null, fromScan.match?.id ?? null);
+        assert.equal(fromIndex.score, fromScan.score);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('edit distance', () => {
+  /** The textbook full-matrix optimal string alignment distance, as the reference. */
+  function reference(a: string, b: string): number {
+    const d = Array.from({ length: a.length + 1 }, (_, i) =>
+      Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+    );
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+    return d[a.length][b.length];
+  }
+
+  it('agrees with the full computation up to its limit, and reports limit + 1 beyond it', () => {
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 12 });
+    fc.assert(
+      fc.property(word, word, fc.integer({ min: 0, max: 3 }), (a, b, limit) => {
+        const expected = reference(a, b);
+        assert.equal(boundedEditDistance(a, b, limit), expected <= limit ? expected : limit + 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
