@@ -1,0 +1,138 @@
+/**
+ * The known world a registration is checked against, kept in the core's conflict index in memory and
+ * brought up to date from the audit log before every check: the audit log records every committed
+ * change in order, so reading it past the last entry seen is an exact change feed, whichever way the
+ * record changed (API, action, import, job). One index per store.
+ */
+import { sql } from 'kysely';
+import {
+  createConflictIndex,
+  removeRecord,
+  upsertRecord,
+  type ConflictIndex,
+} from '../../../shared/src/deals/conflictIndex.ts';
+import type { KnownCustomerRecord } from '../../../shared/src/deals/conflicts.ts';
+import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import type { DealRegistration, NamedAccount } from '../../../shared/src/generated/types.ts';
+import { findRecord, type Tx } from '../store/repository.ts';
+import type { Db } from '../store/database.ts';
+import { fromRow } from '../store/records.ts';
+import { serializedObjects } from '../store/serialized.ts';
+
+/** Registrations in these states hold (or claim) their customer. */
+const holdingStatuses = ['submitted', 'in_review', 'approved', 'converted'];
+/** Their writes are serialized (store/serialized.ts), so audit ids for them arrive in commit order. */
+const watched = serializedObjects;
+
+export function registrationAsKnown(registration: DealRegistration): KnownCustomerRecord {
+  return {
+    id: registration.id,
+    kind: 'registration',
+    company: registration.customerName,
+    domain: registration.customerDomain,
+    contactEmail: registration.customerContactEmail,
+    country: registration.customerCountry,
+    partner: registration.partner,
+    status: registration.status,
+    submittedAt: registration.submittedAt,
+    protectionEndsAt: registration.protectionEndsAt,
+  };
+}
+
+export function namedAccountAsKnown(account: NamedAccount): KnownCustomerRecord {
+  return {
+    id: account.id,
+    kind: 'namedAccount',
+    company: account.name,
+    domain: account.customerDomain ?? account.website,
+    country: account.country,
+    reservedUntil: account.reservedUntil,
+    accountOwner: account.accountOwner,
+  };
+}
+
+interface World {
+  index: ConflictIndex;
+  lastAuditId: number;
+  loaded: boolean;
+}
+
+const worlds = new WeakMap<Db, World>();
+
+function worldOf(tx: Tx): World {
+  const key = tx.root ?? tx.db;
+  let world = worlds.get(key);
+  if (!world) {
+    world = { index: createConflictIndex(), lastAuditId: 0, loaded: false };
+    worlds.set(key, world);
+  }
+  return world;
+}
+
+async function latestAuditId(tx: Tx): Promise<number> {
+  const row = await tx.db
+    .selectFrom('audit_log')
+    .select(sql<number>`coalesce(max(id), 0)`.as('id'))
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+async function fullLoad(tx: Tx, world: World): Promise<void> {
+  // Read the feed position first: whatever commits during the load is applied again by the next sync.
+  world.lastAuditId = await latestAuditId(tx);
+  world.index = createConflictIndex();
+  const registrations = await tx.db
+    .selectFrom('deal_registration')
+    .selectAll()
+    .where('status', 'in', holdingStatuses)
+    .execute();
+  for (const row of registrations)
+    upsertRecord(
+      world.index,
+      registrationAsKnown(fromRow(objectNamed(prmObjects, 'dealRegistration'), row) as unknown as DealRegistration),
+    );
+  const accounts = await tx.db.selectFrom('named_account').selectAll().execute();
+  for (const row of accounts)
+    upsertRecord(
+      world.index,
+      namedAccountAsKnown(fromRow(objectNamed(prmObjects, 'namedAccount'), row) as unknown as NamedAccount),
+    );
+  world.loaded = true;
+}
+
+/** The conflict index for this store, up to date with every committed change. */
+export async function knownCustomers(tx: Tx): Promise<ConflictIndex> {
+  const world = worldOf(tx);
+  if (!world.loaded) {
+    await fullLoad(tx, world);
+    return world.index;
+  }
+  const changes = await tx.db
+    .selectFrom('audit_log')
+    .select(['id', 'object', 'record_id'])
+    .where('id', '>', world.lastAuditId)
+    .where('object', 'in', watched)
+    .orderBy('id')
+    .execute();
+  const seen = new Set<string>();
+  for (const change of changes) {
+    world.lastAuditId = Math.max(world.lastAuditId, Number(change.id));
+    const key = `${change.object}:${change.record_id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const object = objectNamed(prmObjects, String(change.object));
+    const record = await findRecord(tx, object, String(change.record_id));
+    if (!record) removeRecord(world.index, String(change.record_id));
+    else if (change.object === 'namedAccount')
+      upsertRecord(world.index, namedAccountAsKnown(record as unknown as NamedAccount));
+    else if (holdingStatuses.includes(String(record.status)))
+      upsertRecord(world.index, registrationAsKnown(record as unknown as DealRegistration));
+    else removeRecord(world.index, record.id);
+  }
+  return world.index;
+}
+
+/** Forget the index (tests, or after a restore): the next check loads it again from the store. */
+export function forgetKnownCustomers(tx: Tx): void {
+  worlds.delete(tx.root ?? tx.db);
+}
