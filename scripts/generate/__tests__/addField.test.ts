@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +9,12 @@ import { text } from '../../../shared/src/schema/fields.ts';
 import { generateAll, findDrift } from '../all.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
+
+/** The next migration's number after those committed (generated and hand-written share one sequence). */
+const next = String(
+  readdirSync(resolve(repoRoot, 'server/migrations/sqlite')).filter((f) => f.endsWith('.sql')).length + 1,
+).padStart(4, '0');
+const newMigration = `${next}_add_deal_registration_partner_reference.sql`;
 
 /** The schema with one more field on deal registrations, as a newcomer would add it. */
 const withNewField = prmObjects.map((object) =>
@@ -39,9 +45,9 @@ describe('adding a field to the schema', () => {
         'force-app/main/default/permissionsets/PRM_Partner_Rep.permissionset-meta.xml',
         'force-app/main/default/permissionsets/PRM_Sales_Rep.permissionset-meta.xml',
         'hubspot-app/schema/custom-objects/prm_deal_registration.json',
-        'server/migrations/postgres/0003_add_deal_registration_partner_reference.sql',
+        `server/migrations/postgres/${newMigration}`,
         'server/migrations/snapshot.json',
-        'server/migrations/sqlite/0003_add_deal_registration_partner_reference.sql',
+        `server/migrations/sqlite/${newMigration}`,
         'shared/src/generated/types.ts',
         'shared/src/generated/validators.ts',
       ]);
@@ -84,21 +90,18 @@ describe('adding a field to the schema', () => {
       assert.equal(column.MaxLength, 40);
       assert.equal(column['@odata.type'], 'Microsoft.Dynamics.CRM.StringAttributeMetadata');
       assert.match(
-        after.get('server/migrations/sqlite/0003_add_deal_registration_partner_reference.sql')!,
+        after.get(`server/migrations/sqlite/${newMigration}`)!,
         /alter table "deal_registration" add column "partner_reference" text;/,
       );
       assert.match(
-        after.get('server/migrations/postgres/0003_add_deal_registration_partner_reference.sql')!,
+        after.get(`server/migrations/postgres/${newMigration}`)!,
         /alter table "deal_registration" add column "partner_reference" varchar\(40\);/,
       );
 
       // The new migration applies on top of the earlier ones in a real SQLite database.
       const db = new Database(':memory:');
       const sqliteMigrations = [...after.keys()].filter((path) => path.startsWith('server/migrations/sqlite/')).sort();
-      assert.equal(
-        sqliteMigrations.at(-1),
-        'server/migrations/sqlite/0003_add_deal_registration_partner_reference.sql',
-      );
+      assert.equal(sqliteMigrations.at(-1), `server/migrations/sqlite/${newMigration}`);
       for (const path of sqliteMigrations) db.exec(after.get(path)!);
       const columns = db.prepare("select name from pragma_table_info('deal_registration')").all() as Array<{
         name: string;
@@ -114,8 +117,8 @@ describe('adding a field to the schema', () => {
     const drift = findDrift(generateAll(withNewField, repoRoot), repoRoot);
     assert.deepEqual(drift.missing.sort(), [
       'force-app/main/default/objects/Deal_Registration__c/fields/Partner_Reference__c.field-meta.xml',
-      'server/migrations/postgres/0003_add_deal_registration_partner_reference.sql',
-      'server/migrations/sqlite/0003_add_deal_registration_partner_reference.sql',
+      `server/migrations/postgres/${newMigration}`,
+      `server/migrations/sqlite/${newMigration}`,
     ]);
     assert.equal(drift.changed.length, 10);
     assert.deepEqual(drift.stale, []);

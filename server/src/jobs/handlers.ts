@@ -4,5 +4,11 @@
  */
 import type { JobHandler } from './queue.ts';
 import { programJobHandlers } from './programJobs.ts';
+import { dealJobHandlers } from './dealJobs.ts';
+import { routingJobHandlers } from './routingJobs.ts';
 
-export const jobHandlers: Record<string, JobHandler> = { ...programJobHandlers };
+export const jobHandlers: Record<string, JobHandler> = {
+  ...programJobHandlers,
+  ...dealJobHandlers,
+  ...routingJobHandlers,
+};

@@ -1,0 +1,25 @@
+/**
+ * Lead offer timers: when an offer's SLA deadline passes unanswered, the offer expires and the lead
+ * is re-routed at once (or goes to fallback). The timer re-reads the offer, so one answered or
+ * re-timed since it was set does nothing.
+ */
+import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import type { LeadOffer } from '../../../shared/src/generated/types.ts';
+import { findRecord } from '../store/repository.ts';
+import { expireLeadOffers, offerTimeoutJob } from '../routing/leadRouting.ts';
+import type { JobHandler } from './queue.ts';
+
+const leadOffers = objectNamed(prmObjects, 'leadOffer');
+
+export const leadOfferTimeout: JobHandler = async (tx, job, now) => {
+  const record = await findRecord(tx, leadOffers, String(job.payload.offer));
+  if (!record) return;
+  const offer = record as unknown as LeadOffer;
+  if (offer.status !== 'offered' || Date.parse(offer.respondBy) !== Date.parse(String(job.payload.respondBy))) return;
+  // The job is due at the deadline, so the core expires the offer; before it, the core changes nothing.
+  await expireLeadOffers({ tx, now, actor: null }, offer);
+};
+
+export const routingJobHandlers: Record<string, JobHandler> = {
+  [offerTimeoutJob]: leadOfferTimeout,
+};

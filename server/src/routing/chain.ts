@@ -1,0 +1,218 @@
+/**
+ * What the routing core reads, built from the store: a program's rule chain (its routing rules, tiers
+ * and lead SLA), the partners that take part in its lead distribution, and a lead. Only mapping lives
+ * here; which partner gets a lead is decided by the core (shared/src/routing).
+ */
+import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
+import { ValidationError } from '../../../shared/src/errors.ts';
+import type { Lead, Partner, Program, RoutingRule as RuleRecord, Tier } from '../../../shared/src/generated/types.ts';
+import {
+  defaultBusinessHours,
+  routingChain,
+  type Fallback,
+  type PartnerCertification,
+  type RoutingChain,
+  type RoutingLead,
+  type RoutingPartner,
+  type RoutingRule,
+  type TierWeight,
+} from '../../../shared/src/routing/rules.ts';
+import { columnFor, fromRow } from '../store/records.ts';
+import { findRecord, type Tx } from '../store/repository.ts';
+
+const object = (name: string) => objectNamed(prmObjects, name);
+
+/** Leads nobody in the program can take go to the vendor's own team. */
+export const directTeamFallback: Fallback = { kind: 'direct_queue', queue: 'direct-sales' };
+
+/**
+ * Offers counted per calendar week: long enough that a partner's weekly bandwidth is what a period
+ * limit means, short enough that a quiet week does not carry over.
+ */
+const capacityPeriod: RoutingChain['capacityPeriod'] = 'week';
+
+/** The records of one object matching equality filters, in the given order (no scope: callers are rules). */
+async function selectRecords<T>(
+  tx: Tx,
+  objectName: string,
+  where: Record<string, unknown>,
+  orderBy: string[],
+): Promise<T[]> {
+  const target = object(objectName);
+  let query = tx.db.selectFrom(sqlTableName(target)).selectAll();
+  for (const [field, value] of Object.entries(where)) query = query.where(columnFor(target, field), '=', value);
+  for (const field of orderBy) query = query.orderBy(columnFor(target, field));
+  const rows = await query.execute();
+  return rows.map((row) => fromRow(target, row) as unknown as T);
+}
+
+export async function findProgram(tx: Tx, programId: string): Promise<Program | undefined> {
+  return (await findRecord(tx, object('program'), programId)) as unknown as Program | undefined;
+}
+
+/**
+ * The program a lead is routed in. A lead carries no program, so a manager names it, or the one
+ * active program is meant; with several active programs the choice is the manager's to make.
+ */
+export async function programForRouting(tx: Tx, requested: string | undefined): Promise<Program> {
+  if (requested) {
+    const program = await findProgram(tx, requested);
+    if (!program) throw new ValidationError([{ field: 'program', message: 'must be the id of an existing program' }]);
+    if (program.active === false)
+      throw new ValidationError([{ field: 'program', message: 'must be an active program' }]);
+    return program;
+  }
+  const active = (await selectRecords<Program>(tx, 'program', {}, ['createdAt', 'id'])).filter(
+    (program) => program.active !== false,
+  );
+  if (active.length === 1) return active[0];
+  throw new ValidationError([
+    {
+      field: 'program',
+      message:
+        active.length === 0
+          ? 'there is no active program to route leads in'
+          : 'is required: several programs are active',
+    },
+  ]);
+}
+
+/** A rule's comma-separated value as the core's list; empty means "compare with the lead's own value". */
+function valuesOf(value: string | null): string[] | undefined {
+  const values = (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  return values.length > 0 ? values : undefined;
+}
+
+export interface ChainOptions {
+  /** Claim mode: offer a round to this many partners at once (1 = one at a time). */
+  offerTo?: number;
+}
+
+/** The program's chain: its active rules in sequence, its tiers' weights, its SLA and attempts. */
+export async function loadRoutingChain(tx: Tx, program: Program, options: ChainOptions = {}): Promise<RoutingChain> {
+  const records = (
+    await selectRecords<RuleRecord>(tx, 'routingRule', { program: program.id }, ['sequence', 'id'])
+  ).filter((rule) => rule.active !== false);
+  const rules: RoutingRule[] = records.map((rule) => ({
+    id: rule.id,
+    name: rule.name,
+    sequence: rule.sequence,
+    condition: rule.condition,
+    operator: rule.operator,
+    value: valuesOf(rule.value),
+    mode: rule.mode,
+    strategy: rule.strategy ?? undefined,
+    active: true,
+  }));
+  const tiers: TierWeight[] = (await selectRecords<Tier>(tx, 'tier', { program: program.id }, ['rank', 'id'])).map(
+    (tier) => ({
+      name: tier.name,
+      rank: tier.rank,
+      // A tier without a lead weight gives the ordinary share, as the core does for a partner without one.
+      leadWeight: tier.leadWeight ?? 1,
+    }),
+  );
+  try {
+    return routingChain({
+      rules,
+      fallback: directTeamFallback,
+      tiers,
+      strategy: 'weighted',
+      slaHours: program.leadSlaHours ?? 24,
+      maxAttempts: program.maxOfferAttempts ?? 3,
+      businessHours: defaultBusinessHours,
+      defaultTimeZone: 'UTC',
+      offerTo: options.offerTo ?? 1,
+      capacityPeriod,
+    });
+  } catch (error) {
+    // The core names problems by position (rules.2.operator); a manager knows the rules by name.
+    if (!(error instanceof ValidationError)) throw error;
+    throw new ValidationError(
+      error.problems.map((problem) => {
+        const match = /^rules\.(\d+)\.(.+)$/.exec(problem.field);
+        if (!match) return { field: `routing.${problem.field}`, message: problem.message };
+        const rule = records[Number(match[1])];
+        return { field: `routingRule ${rule.name} (${rule.id}).${match[2]}`, message: problem.message };
+      }),
+    );
+  }
+}
+
+/**
+ * The partners of the program's lead distribution: its active partners, with their tier's name, their
+ * current certifications and their capacity and weight. Partners that do not accept leads stay in the
+ * list so the core can say why they were passed over.
+ */
+export async function loadRoutingPartners(tx: Tx, program: Program): Promise<RoutingPartner[]> {
+  const partners = await selectRecords<Partner>(tx, 'partner', { program: program.id, status: 'active' }, [
+    'createdAt',
+    'id',
+  ]);
+  const tierNames = new Map(
+    (await selectRecords<Tier>(tx, 'tier', { program: program.id }, ['id'])).map((tier) => [tier.id, tier.name]),
+  );
+  const certification = object('certification');
+  const partnerTable = object('partner');
+  const certificationRows = await tx.db
+    .selectFrom(sqlTableName(certification))
+    .select([columnFor(certification, 'partner'), 'name', columnFor(certification, 'expiresOn')])
+    .where(columnFor(certification, 'status'), '=', 'active')
+    .where(
+      columnFor(certification, 'partner'),
+      'in',
+      tx.db
+        .selectFrom(sqlTableName(partnerTable))
+        .select('id')
+        .where(columnFor(partnerTable, 'program'), '=', program.id),
+    )
+    .execute();
+  const certifications = new Map<string, PartnerCertification[]>();
+  for (const row of certificationRows) {
+    const partnerId = String(row[columnFor(certification, 'partner')]);
+    const list = certifications.get(partnerId) ?? [];
+    list.push({
+      name: String(row.name),
+      expiresOn: (row[columnFor(certification, 'expiresOn')] as string | null) ?? null,
+    });
+    certifications.set(partnerId, list);
+  }
+  return partners.map((partner) => ({
+    id: partner.id,
+    name: partner.name,
+    status: partner.status,
+    tier: partner.tier ? (tierNames.get(partner.tier) ?? null) : null,
+    country: partner.country,
+    region: partner.region,
+    postalCode: partner.postalCode,
+    latitude: partner.latitude,
+    longitude: partner.longitude,
+    timeZone: partner.timeZone,
+    specialisations: partner.specialisations ?? [],
+    industries: partner.industries ?? [],
+    segment: partner.segment,
+    certifications: certifications.get(partner.id) ?? [],
+    leadCapacity: partner.leadCapacity,
+    // No per-period limit is kept on the partner record yet.
+    periodCapacity: null,
+    leadWeight: partner.leadWeight,
+    acceptsLeads: partner.acceptsLeads !== false,
+  }));
+}
+
+export function routingLeadOf(lead: Lead): RoutingLead {
+  return {
+    id: lead.id,
+    company: lead.company,
+    country: lead.country,
+    region: lead.region,
+    postalCode: lead.postalCode,
+    industry: lead.industry,
+    employees: lead.employees,
+    productInterest: lead.productInterest,
+  };
+}
