@@ -22,6 +22,12 @@ export class UsageError extends Error {
   }
 }
 
+// Piping into `head` closes stdout early; that ends the command quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const commandsDir = join(import.meta.dirname, 'commands');
 const available = readdirSync(commandsDir)
   .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
