@@ -6,34 +6,13 @@
 import { z } from 'zod';
 import { ValidationError, type FieldProblem } from '../errors.ts';
 
-export const ruleConditions = [
-  'country',
-  'region',
-  'postal_prefix',
-  'distance',
-  'specialisation',
-  'product',
-  'industry',
-  'company_size',
-  'minimum_tier',
-  'certification',
-  'partner_active',
-] as const;
+import { declineReasons, ruleConditions, ruleOperators, strategies } from './schema.ts';
+
+// The values are declared once, with the routing objects they belong to.
+export { declineReasons, ruleConditions, ruleOperators, strategies };
 export type RuleCondition = (typeof ruleConditions)[number];
-
-export const ruleOperators = ['equals', 'in', 'starts_with', 'at_least', 'at_most', 'within_km'] as const;
 export type RuleOperator = (typeof ruleOperators)[number];
-
-export const strategies = ['weighted', 'round_robin', 'capacity', 'best_score', 'nearest'] as const;
 export type Strategy = (typeof strategies)[number];
-
-export const declineReasons = [
-  'no_capacity',
-  'not_our_territory',
-  'not_our_specialisation',
-  'customer_known',
-  'other',
-] as const;
 export type DeclineReason = (typeof declineReasons)[number];
 
 export interface RoutingRule {

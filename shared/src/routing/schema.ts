@@ -3,6 +3,30 @@ import { defineObject } from '../schema/object.ts';
 import { text, longText, picklist, lookup, integer, dateTime, checkbox, email } from '../schema/fields.ts';
 import { hiddenFromPartners, partnersReadOnly, setByRules } from '../schema/roles.ts';
 
+/** The conditions, operators, strategies and decline reasons the routing rules understand (routing/rules.ts). */
+export const ruleConditions = [
+  'country',
+  'region',
+  'postal_prefix',
+  'distance',
+  'specialisation',
+  'product',
+  'industry',
+  'company_size',
+  'minimum_tier',
+  'certification',
+  'partner_active',
+] as const;
+export const ruleOperators = ['equals', 'in', 'starts_with', 'at_least', 'at_most', 'within_km'] as const;
+export const strategies = ['weighted', 'round_robin', 'capacity', 'best_score', 'nearest'] as const;
+export const declineReasons = [
+  'no_capacity',
+  'not_our_territory',
+  'not_our_specialisation',
+  'customer_known',
+  'other',
+] as const;
+
 export const lead = defineObject({
   name: 'lead',
   label: 'Lead',
@@ -61,30 +85,15 @@ export const routingRule = defineObject({
   fields: {
     program: lookup('program'),
     sequence: integer({ required: true, min: 1, help: 'Rules run in ascending order.' }),
-    condition: picklist(
-      [
-        'country',
-        'region',
-        'postal_prefix',
-        'distance',
-        'specialisation',
-        'product',
-        'industry',
-        'company_size',
-        'minimum_tier',
-        'certification',
-        'partner_active',
-      ],
-      { required: true },
-    ),
-    operator: picklist(['equals', 'in', 'starts_with', 'at_least', 'at_most', 'within_km'], { required: true }),
+    condition: picklist(ruleConditions, { required: true }),
+    operator: picklist(ruleOperators, { required: true }),
     value: text(255, { help: 'The value to compare with; several values separated by commas.' }),
     mode: picklist(['required', 'optional'], {
       required: true,
       default: 'required',
       help: 'Required: no matching partner sends the lead to fallback. Optional: skipped when nothing matches.',
     }),
-    strategy: picklist(['weighted', 'round_robin', 'capacity', 'best_score', 'nearest'], {
+    strategy: picklist(strategies, {
       help: 'How the chain picks among the partners left (read from the last rule that sets it).',
     }),
     active: checkbox({ default: true }),
@@ -123,7 +132,7 @@ export const leadOffer = defineObject({
       help: 'The SLA deadline in the partner’s business hours.',
     }),
     respondedAt: dateTime({ access: setByRules }),
-    declineReason: picklist(['no_capacity', 'not_our_territory', 'not_our_specialisation', 'customer_known', 'other']),
+    declineReason: picklist(declineReasons),
     declineNote: longText(1000),
     explanation: longText(4000, { access: partnersReadOnly }),
   },
