@@ -12,18 +12,7 @@ import {
   type Period,
 } from '../../shared/src/metrics/programMetrics.ts';
 import { attributeDeal, approvedStatuses } from '../../shared/src/metrics/attribution.ts';
-
-/** mulberry32: small, fast, and the same numbers on every machine. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../../shared/src/seededRandom.ts';
 
 const DAY = 86_400_000;
 const statuses = [

@@ -28,17 +28,7 @@ import {
   releaseAt,
   type RoutingState,
 } from '../../shared/src/routing/state.ts';
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../../shared/src/seededRandom.ts';
 
 const countries = ['US', 'DE', 'GB', 'FR', 'JP', 'BR', 'IN', 'AU', 'CA', 'NL', 'ES', 'IT'];
 const specialisations = ['security', 'cloud', 'data_analytics', 'networking', 'erp', 'crm', 'devops'];

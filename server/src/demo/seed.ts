@@ -11,20 +11,9 @@ import { createRecord, writeUpdate, type Tx } from '../store/repository.ts';
 import { createUser } from '../auth/identity.ts';
 import type { Actor } from '../auth/policy.ts';
 import type { DemoLogin } from '../http/rootPage.ts';
+import { seededRandom as random } from '../../../shared/src/seededRandom.ts';
 
 const object = (name: string) => objectNamed(prmObjects, name);
-
-/** A small seeded generator (mulberry32): the demo needs repeatable variety, not cryptographic randomness. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const companyStems = [
   'Northwind',
