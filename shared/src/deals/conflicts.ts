@@ -357,12 +357,14 @@ export function typoAllowance(length: number): number {
 /** 1 for the same word, a little less for a typo of it, 0 otherwise (short words must match exactly). */
 export function tokenSimilarity(a: string, b: string): number {
   if (a === b) return 1;
-  // A typo stays within its kind of word: "Sharma" is not a misspelt "Pharma". A misspelt common word
-  // ("Sytems") still meets its company through the spelling of the whole name.
-  if (tokenWeight(a) !== tokenWeight(b)) return 0;
   const longer = Math.max(a.length, b.length);
   const shorter = Math.min(a.length, b.length);
   const allowance = typoAllowance(shorter);
+  // Lengths alone rule out most pairs; checked first because this runs for every word pair scored.
+  if (longer - shorter > (allowance === 0 ? 1 : allowance)) return 0;
+  // A typo stays within its kind of word: "Sharma" is not a misspelt "Pharma". A misspelt common word
+  // ("Sytems") still meets its company through the spelling of the whole name.
+  if (tokenWeight(a) !== tokenWeight(b)) return 0;
   if (allowance === 0) {
     // Five-letter words are too crowded for general typos (Nokia, Nokin, Nokea are all someone), but a
     // letter added or dropped at the end ("Mobil" and "Mobile", "Robotic" and "Robotics") still counts.
