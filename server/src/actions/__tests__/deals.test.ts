@@ -70,21 +70,6 @@ async function repOf(h: Harness, partnerId: string, n: number): Promise<string> 
   return (await createApiToken(tx, new Date('2026-11-26T10:00:00Z'), user, 'test')).token;
 }
 
-async function asToken(
-  h: Harness,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${h.base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
-
 describe('deal registration over HTTP', () => {
   let h: Harness;
   let partnerB: string;
@@ -127,8 +112,7 @@ describe('deal registration over HTTP', () => {
   });
 
   it('flags a second partner’s registration of the same customer, without telling them whose it is', async () => {
-    const response = await asToken(
-      h,
+    const response = await h.callAs(
       tokenB,
       'POST',
       '/api/deal-registrations/register',
@@ -140,7 +124,7 @@ describe('deal registration over HTTP', () => {
     assert.equal(response.body.conflict.match, null);
     assert.equal(response.body.conflict.score, null);
     assert.ok(!JSON.stringify(response.body).includes(h.records.A.get('partner')!), 'no trace of the other partner');
-    const asPartner = await asToken(h, tokenB, 'GET', `/api/deal-registrations/${response.body.id}`);
+    const asPartner = await h.callAs(tokenB, 'GET', `/api/deal-registrations/${response.body.id}`);
     assert.equal(asPartner.body.conflictVerdict, 'conflict');
     assert.equal('conflictReasons' in asPartner.body, false, 'the reasons name the other registration');
     const asManager = await h.call('channelManager', 'GET', `/api/deal-registrations/${response.body.id}`);
@@ -227,8 +211,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     it('protects exactly one registration, and flags the other 99 with the reason', async () => {
       const answers = await Promise.all(
         tokens.map((token, i) =>
-          asToken(
-            h,
+          h.callAs(
             token,
             'POST',
             '/api/deal-registrations/register',

@@ -26,24 +26,6 @@ async function create(h: Harness, path: string, body: Record<string, unknown>) {
   return response.body;
 }
 
-async function asToken(
-  h: Harness,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${h.base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
-
 let users = 0;
 async function reseller(h: Harness, program: string, tier: string, name: string, country: string): Promise<Reseller> {
   const partner = await create(h, '/api/partners', { name, program, tier, status: 'active', country });
@@ -167,16 +149,16 @@ describe('lead routing over HTTP (sqlite)', () => {
       [[`lead-offer-timeout:${offer.id}`, Date.parse(offer.respondBy)]],
     );
 
-    const asOffered = await asToken(h, berlin.token, 'GET', `/api/leads/${firstLead}`);
+    const asOffered = await h.callAs(berlin.token, 'GET', `/api/leads/${firstLead}`);
     assert.equal(asOffered.status, 200);
     assert.equal('routingExplanation' in asOffered.body, false, 'the explanation names other partners');
-    const ownOffer = await asToken(h, berlin.token, 'GET', `/api/lead-offers/${offer.id}`);
+    const ownOffer = await h.callAs(berlin.token, 'GET', `/api/lead-offers/${offer.id}`);
     assert.equal(ownOffer.status, 200);
     assert.match(ownOffer.body.explanation, /Matches rule 10/);
     for (const other of [...p.de.slice(1), p.fr])
       assert.ok(!ownOffer.body.explanation.includes(other.name), 'no other partner in the offer');
     assert.equal(
-      (await asToken(h, p.de[1].token, 'GET', `/api/leads/${firstLead}`)).status,
+      (await h.callAs(p.de[1].token, 'GET', `/api/leads/${firstLead}`)).status,
       404,
       'a partner not offered the lead cannot read it',
     );
@@ -188,17 +170,17 @@ describe('lead routing over HTTP (sqlite)', () => {
   it('keeps other partners away from an offer: 404 to read, accept or decline it', async () => {
     const offer = await openOffer(h, firstLead);
     for (const other of [p.de[1], p.fr]) {
-      assert.equal((await asToken(h, other.token, 'GET', `/api/lead-offers/${offer.id}`)).status, 404);
-      assert.equal((await asToken(h, other.token, 'POST', `/api/lead-offers/${offer.id}/accept`, {})).status, 404);
+      assert.equal((await h.callAs(other.token, 'GET', `/api/lead-offers/${offer.id}`)).status, 404);
+      assert.equal((await h.callAs(other.token, 'POST', `/api/lead-offers/${offer.id}/accept`, {})).status, 404);
       assert.equal(
         (
-          await asToken(h, other.token, 'POST', `/api/lead-offers/${offer.id}/decline`, {
+          await h.callAs(other.token, 'POST', `/api/lead-offers/${offer.id}/decline`, {
             declineReason: 'no_capacity',
           })
         ).status,
         404,
       );
-      const list = await asToken(h, other.token, 'GET', '/api/lead-offers?limit=200');
+      const list = await h.callAs(other.token, 'GET', '/api/lead-offers?limit=200');
       assert.ok(!list.body.data.some((o: { id: string }) => o.id === offer.id));
     }
     assert.equal((await openOffer(h, firstLead)).id, offer.id, 'nothing changed');
@@ -208,14 +190,14 @@ describe('lead routing over HTTP (sqlite)', () => {
     const offer = await openOffer(h, firstLead);
     const token = p.de[0].token;
     for (const body of [{}, { declineReason: 'too_busy' }]) {
-      const response = await asToken(h, token, 'POST', `/api/lead-offers/${offer.id}/decline`, body);
+      const response = await h.callAs(token, 'POST', `/api/lead-offers/${offer.id}/decline`, body);
       assert.equal(response.status, 422, JSON.stringify(response.body));
       assert.deepEqual(
         response.body.errors.map((e: { field: string }) => e.field),
         ['declineReason'],
       );
     }
-    const noNote = await asToken(h, token, 'POST', `/api/lead-offers/${offer.id}/decline`, { declineReason: 'other' });
+    const noNote = await h.callAs(token, 'POST', `/api/lead-offers/${offer.id}/decline`, { declineReason: 'other' });
     assert.equal(noNote.status, 422);
     assert.deepEqual(
       noNote.body.errors.map((e: { field: string }) => e.field),
@@ -226,7 +208,7 @@ describe('lead routing over HTTP (sqlite)', () => {
 
   it('assigns the lead to the partner that accepts', async () => {
     const offer = await openOffer(h, firstLead);
-    const accepted = await asToken(h, p.de[0].token, 'POST', `/api/lead-offers/${offer.id}/accept`, {});
+    const accepted = await h.callAs(p.de[0].token, 'POST', `/api/lead-offers/${offer.id}/accept`, {});
     assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
     assert.equal(accepted.body.record.status, 'accepted');
     assert.equal(accepted.body.record.respondedAt, start.toISOString());
@@ -234,7 +216,7 @@ describe('lead routing over HTTP (sqlite)', () => {
     const lead = await h.call('channelManager', 'GET', `/api/leads/${firstLead}`);
     assert.equal(lead.body.routingStatus, 'assigned');
     assert.equal(lead.body.assignedPartner, p.de[0].id);
-    const twice = await asToken(h, p.de[0].token, 'POST', `/api/lead-offers/${offer.id}/accept`, {});
+    const twice = await h.callAs(p.de[0].token, 'POST', `/api/lead-offers/${offer.id}/accept`, {});
     assert.equal(twice.status, 409);
   });
 
@@ -284,19 +266,19 @@ describe('lead routing over HTTP (sqlite)', () => {
       assert.ok(!decliners.includes(offer.partner), `round ${round + 1} goes to a partner that has not declined`);
       assert.equal(offer.attempt, round + 1);
       const decliner = by(p.de, offer.partner);
-      const declined = await asToken(h, decliner.token, 'POST', `/api/lead-offers/${offer.id}/decline`, body);
+      const declined = await h.callAs(decliner.token, 'POST', `/api/lead-offers/${offer.id}/decline`, body);
       assert.equal(declined.status, 200, JSON.stringify(declined.body));
       assert.equal(declined.body.record.status, 'declined');
       assert.equal(declined.body.record.declineReason, body.declineReason);
       assert.equal('result' in declined.body, false, 'a partner is not told where the lead went');
       decliners.push(offer.partner);
       assert.equal(
-        (await asToken(h, decliner.token, 'GET', `/api/leads/${secondLead}`)).status,
+        (await h.callAs(decliner.token, 'GET', `/api/leads/${secondLead}`)).status,
         404,
         'the decliner no longer sees the lead',
       );
       assert.equal(
-        (await asToken(h, decliner.token, 'GET', `/api/lead-offers/${offer.id}`)).status,
+        (await h.callAs(decliner.token, 'GET', `/api/lead-offers/${offer.id}`)).status,
         200,
         'but still its own offer',
       );
@@ -367,9 +349,9 @@ describe('lead routing over HTTP (sqlite)', () => {
     assert.equal(record.assignedPartner, next.partner);
     assert.match(record.routingExplanation, /let the offer of this lead expire/);
     const expiredPartner = by(p.de, first.partner);
-    assert.equal((await asToken(h, expiredPartner.token, 'GET', `/api/leads/${lead}`)).status, 404);
+    assert.equal((await h.callAs(expiredPartner.token, 'GET', `/api/leads/${lead}`)).status, 404);
     assert.equal(
-      (await asToken(h, expiredPartner.token, 'POST', `/api/lead-offers/${first.id}/accept`, {})).status,
+      (await h.callAs(expiredPartner.token, 'POST', `/api/lead-offers/${first.id}/accept`, {})).status,
       409,
       'too late to accept',
     );
@@ -391,13 +373,7 @@ describe('lead routing over HTTP (sqlite)', () => {
     assert.equal(routed.result.offers.length, 2);
     assert.equal(routed.record.assignedPartner, null, 'no single partner owns the lead while several hold offers');
     const [winner, loser] = routed.result.offers;
-    const accepted = await asToken(
-      h,
-      by(p.de, winner.partner).token,
-      'POST',
-      `/api/lead-offers/${winner.id}/accept`,
-      {},
-    );
+    const accepted = await h.callAs(by(p.de, winner.partner).token, 'POST', `/api/lead-offers/${winner.id}/accept`, {});
     assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
     const offers = await offersOf(h, lead);
     assert.equal(offers.find((o) => o.id === loser.id).status, 'withdrawn');
@@ -419,15 +395,15 @@ describe('lead routing over HTTP (postgres)', () => {
     const routed = await route(h, p.program, lead);
     assert.equal(routed.result.decision.partners[0].id, p.de[0].id);
     const first = await openOffer(h, lead);
-    const declined = await asToken(h, p.de[0].token, 'POST', `/api/lead-offers/${first.id}/decline`, {
+    const declined = await h.callAs(p.de[0].token, 'POST', `/api/lead-offers/${first.id}/decline`, {
       declineReason: 'not_our_territory',
     });
     assert.equal(declined.status, 200, JSON.stringify(declined.body));
-    assert.equal((await asToken(h, p.de[0].token, 'GET', `/api/leads/${lead}`)).status, 404);
+    assert.equal((await h.callAs(p.de[0].token, 'GET', `/api/leads/${lead}`)).status, 404);
     const next = await openOffer(h, lead);
     assert.notEqual(next.partner, p.de[0].id);
-    assert.equal((await asToken(h, p.de[0].token, 'POST', `/api/lead-offers/${next.id}/accept`, {})).status, 404);
-    const accepted = await asToken(h, by(p.de, next.partner).token, 'POST', `/api/lead-offers/${next.id}/accept`, {});
+    assert.equal((await h.callAs(p.de[0].token, 'POST', `/api/lead-offers/${next.id}/accept`, {})).status, 404);
+    const accepted = await h.callAs(by(p.de, next.partner).token, 'POST', `/api/lead-offers/${next.id}/accept`, {});
     assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
     const record = (await h.call('channelManager', 'GET', `/api/leads/${lead}`)).body;
     assert.equal(record.routingStatus, 'assigned');

@@ -11,6 +11,12 @@ import { testStores } from '../../store/__tests__/stores.ts';
 import { validInput } from '../../store/__tests__/fixtures.ts';
 import type { Store } from '../../store/database.ts';
 
+export interface Answer {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
 export interface Harness {
   app: FastifyInstance;
   store: Store;
@@ -25,7 +31,15 @@ export interface Harness {
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; body: any; headers: Headers }>;
+  ): Promise<Answer>;
+  /** The same as `call`, with any bearer token (users a test creates itself), or none. */
+  callAs(
+    token: string | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Answer>;
   close(): Promise<void>;
 }
 
@@ -79,6 +93,25 @@ export async function startHarness(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const callAs: Harness['callAs'] = async (token, method, path, body, headers = {}) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON (HTML pages)
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
   return {
     app,
     store,
@@ -86,25 +119,10 @@ export async function startHarness(
     tokens,
     records,
     admin,
-    async call(role, method, path, body, headers = {}) {
-      const response = await fetch(`${base}${path}`, {
-        method,
-        headers: {
-          ...(role ? { authorization: `Bearer ${tokens[role]}` } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : null;
-      } catch {
-        // not JSON (HTML pages)
-      }
-      return { status: response.status, body: parsed, headers: response.headers };
+    call(role, method, path, body, headers = {}) {
+      return callAs(role ? tokens[role] : null, method, path, body, headers);
     },
+    callAs,
     async close() {
       await app.close();
       await dispose();
