@@ -126,8 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options;
   const now = options.now ?? (() => new Date());
   const tx: Tx = { db: store.db, dialect: store.dialect, root: store.db };
-  const inTransaction = <T>(work: (trx: Tx) => Promise<T>): Promise<T> =>
-    store.db.transaction().execute((trx) => work({ db: trx, dialect: store.dialect, root: store.db }));
+  const inTransaction = <T>(work: (trx: Tx) => Promise<T>): Promise<T> => store.transaction(work);
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1_048_576 });
   await app.register(cookie);

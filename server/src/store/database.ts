@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Dialect } from './migrate.ts';
+import { groupCommit, plainTransactions, type Transactions } from './groupCommit.ts';
 
 /** Tables are named by the schema at run time, so the database is untyped here and typed at the edges. */
 export type Db = Kysely<any>;
@@ -18,6 +19,11 @@ export interface Store {
   dialect: Dialect;
   /** Where the data lives, for messages (a file path, or the PostgreSQL URL without its password). */
   location: string;
+  /**
+   * Runs the work in a transaction and answers once it has committed. Use it for writes that answer a
+   * request: on the embedded store concurrent ones share a commit (store/groupCommit.ts).
+   */
+  transaction: Transactions;
   close(): Promise<void>;
 }
 
@@ -59,7 +65,7 @@ export function openSqlite(file: string): Store {
     close: () => database.close(),
   };
   const db: Db = new Kysely({ dialect: new SqliteDialect({ database: cached as unknown as Database.Database }) });
-  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', location: file, transaction: groupCommit(db, 'sqlite'), close: () => db.destroy() };
 }
 
 export function openPostgres(url: string, options: { searchPath?: string; max?: number } = {}): Store {
@@ -70,7 +76,13 @@ export function openPostgres(url: string, options: { searchPath?: string; max?: 
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   });
   const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', location: url.replace(/:[^:@/]*@/, ':***@'), close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    location: url.replace(/:[^:@/]*@/, ':***@'),
+    transaction: plainTransactions(db, 'postgres'),
+    close: () => db.destroy(),
+  };
 }
 
 /** `DATABASE_URL` (postgres://...) selects PostgreSQL; otherwise the embedded SQLite file. */

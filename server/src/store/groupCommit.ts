@@ -1,0 +1,135 @@
+/**
+ * Group commit for the embedded store. SQLite has one writer, and on disk a commit costs more than the
+ * writes before it (about 100 µs of write syscalls on this machine's ext4 against 5–30 µs for a
+ * statement), so write transactions that arrive while one is running wait and then run together in
+ * the next transaction, each inside its own savepoint: one that fails is rolled back alone, the others
+ * commit, and nobody gets an answer before the commit that holds their change. At low load a batch is
+ * one transaction of one piece of work, as before. (Neither better-sqlite3 nor Kysely batches commits.)
+ */
+import { sql } from 'kysely';
+import type { Db } from './database.ts';
+import type { Dialect } from './migrate.ts';
+
+/** A connection or transaction, with the dialect its values are converted for. */
+export interface Tx {
+  db: Db;
+  dialect: Dialect;
+  /** The store's own connection, when `db` is a transaction: state kept per store (caches) is keyed by it. */
+  root?: Db;
+}
+
+export type TransactionWork<T> = (tx: Tx) => Promise<T>;
+
+interface Pending {
+  work: TransactionWork<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Caches of committed state to drop when a transaction that may have fed them does not commit. */
+const failureListeners = new WeakMap<Db, Set<() => void>>();
+
+/** Calls `listener` whenever a transaction on this store fails as a whole (nothing of it committed). */
+export function onTransactionFailure(root: Db, listener: () => void): void {
+  let listeners = failureListeners.get(root);
+  if (!listeners) failureListeners.set(root, (listeners = new Set()));
+  listeners.add(listener);
+}
+
+function transactionFailed(root: Db): void {
+  for (const listener of failureListeners.get(root) ?? []) listener();
+}
+
+/** One transaction per call: PostgreSQL's commits run in parallel on the pool's connections. */
+export function plainTransactions(db: Db, dialect: Dialect): Transactions {
+  const stats: TransactionStats = { transactions: 0, works: 0 };
+  const run = async <T>(work: TransactionWork<T>): Promise<T> => {
+    stats.transactions++;
+    stats.works++;
+    try {
+      return await db.transaction().execute((trx) => work({ db: trx, dialect, root: db }));
+    } catch (error) {
+      transactionFailed(db);
+      throw error;
+    }
+  };
+  return Object.assign(run, { stats });
+}
+
+/** How many transactions a store committed or rolled back, and how many pieces of work they held. */
+export interface TransactionStats {
+  transactions: number;
+  works: number;
+}
+
+export interface Transactions {
+  <T>(work: TransactionWork<T>): Promise<T>;
+  stats: TransactionStats;
+}
+
+export function groupCommit(db: Db, dialect: Dialect, maxBatch = 256): Transactions {
+  const queue: Pending[] = [];
+  let scheduled = false;
+  const stats: TransactionStats = { transactions: 0, works: 0 };
+
+  async function runBatch(batch: Pending[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    await db.transaction().execute(async (trx) => {
+      const tx: Tx = { db: trx, dialect, root: db };
+      if (batch.length === 1) {
+        // Alone in its transaction: its failure rolls the transaction back, no savepoint needed.
+        outcomes.push({ ok: true, value: await batch[0].work(tx) });
+        return;
+      }
+      for (const item of batch) {
+        await sql`savepoint prm_work`.execute(trx);
+        try {
+          const value = await item.work(tx);
+          await sql`release prm_work`.execute(trx);
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          await sql`rollback to prm_work`.execute(trx);
+          await sql`release prm_work`.execute(trx);
+          outcomes.push({ ok: false, error });
+        }
+      }
+    });
+    return outcomes;
+  }
+
+  async function drain(): Promise<void> {
+    while (queue.length) {
+      const batch = queue.splice(0, maxBatch);
+      stats.transactions++;
+      stats.works += batch.length;
+      let outcomes: Outcome[];
+      try {
+        outcomes = await runBatch(batch);
+      } catch (error) {
+        // The batch did not commit (a lone piece of work failed, or the commit itself did).
+        transactionFailed(db);
+        for (const item of batch) item.reject(error);
+        continue;
+      }
+      batch.forEach((item, i) => {
+        const outcome = outcomes[i];
+        if (outcome.ok) item.resolve(outcome.value);
+        else item.reject(outcome.error);
+      });
+    }
+    scheduled = false;
+  }
+
+  const run = <T>(work: TransactionWork<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!scheduled) {
+        scheduled = true;
+        // Wait for the requests already read from the sockets, so they join this batch.
+        setImmediate(() => void drain());
+      }
+    });
+  return Object.assign(run, { stats });
+}
