@@ -14,9 +14,11 @@ import {
 import type { KnownCustomerRecord } from '../../../shared/src/deals/conflicts.ts';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import type { DealRegistration, NamedAccount } from '../../../shared/src/generated/types.ts';
-import { findRecord, type Tx } from '../store/repository.ts';
+import type { Tx } from '../store/repository.ts';
+import { onTransactionFailure } from '../store/groupCommit.ts';
+import { runPrepared } from '../store/statements.ts';
 import type { Db } from '../store/database.ts';
-import { fromRow } from '../store/records.ts';
+import { fromRow, type PrmRecord } from '../store/records.ts';
 import { serializedObjects } from '../store/serialized.ts';
 
 /** Registrations in these states hold (or claim) their customer. */
@@ -65,6 +67,8 @@ function worldOf(tx: Tx): World {
   if (!world) {
     world = { index: createConflictIndex(), lastAuditId: 0, loaded: false };
     worlds.set(key, world);
+    // The index may have read a failed transaction's own entries; it is loaded again from the store.
+    onTransactionFailure(key, () => worlds.delete(key));
   }
   return world;
 }
@@ -107,27 +111,49 @@ export async function knownCustomers(tx: Tx): Promise<ConflictIndex> {
     await fullLoad(tx, world);
     return world.index;
   }
-  const changes = await tx.db
-    .selectFrom('audit_log')
-    .select(['id', 'object', 'record_id'])
-    .where('id', '>', world.lastAuditId)
-    .where('object', 'in', watched)
-    .orderBy('id')
-    .execute();
-  const seen = new Set<string>();
+  // A range of the primary key (cheap whatever the log's size); the record itself is read from the
+  // entry's `after`, the record as that change left it, so catching up costs one statement.
+  const { rows: changes } = await runPrepared<{ id: number; object: string; record_id: string; after: unknown }>(
+    tx,
+    'conflict-feed',
+    [world.lastAuditId],
+    (db, [after]) =>
+      db
+        .selectFrom('audit_log')
+        .select([
+          'id',
+          'object',
+          'record_id',
+          sql<unknown>`case when ${sql.ref('object')} in (${sql.join(watched.map((name) => sql.lit(name)))}) then ${sql.ref('after')} end`.as(
+            'after',
+          ),
+        ])
+        .where('id', '>', after)
+        .orderBy('id'),
+  );
+  // The latest state of each record changed since the last check (entries are in commit order).
+  const latest = new Map<string, { object: string; after: PrmRecord | null }>();
   for (const change of changes) {
     world.lastAuditId = Math.max(world.lastAuditId, Number(change.id));
-    const key = `${change.object}:${change.record_id}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const object = objectNamed(prmObjects, String(change.object));
-    const record = await findRecord(tx, object, String(change.record_id));
-    if (!record) removeRecord(world.index, String(change.record_id));
-    else if (change.object === 'namedAccount')
-      upsertRecord(world.index, namedAccountAsKnown(record as unknown as NamedAccount));
-    else if (holdingStatuses.includes(String(record.status)))
-      upsertRecord(world.index, registrationAsKnown(record as unknown as DealRegistration));
-    else removeRecord(world.index, record.id);
+    const object = String(change.object);
+    if (!watched.includes(object)) continue;
+    // SQLite keeps the entry as JSON text, PostgreSQL as jsonb (which arrives parsed).
+    const after = (typeof change.after === 'string' ? JSON.parse(change.after) : change.after) as Record<
+      string,
+      unknown
+    > | null;
+    // Entries that note something about a record without changing it (a reminder sent) carry no
+    // record; a deletion carries none either, and has no `after` at all.
+    if (after !== null && typeof after.version !== 'number') continue;
+    latest.set(String(change.record_id), { object, after: after as PrmRecord | null });
+  }
+  for (const [id, { object, after }] of latest) {
+    if (!after) removeRecord(world.index, id);
+    else if (object === 'namedAccount')
+      upsertRecord(world.index, namedAccountAsKnown(after as unknown as NamedAccount));
+    else if (holdingStatuses.includes(String(after.status)))
+      upsertRecord(world.index, registrationAsKnown(after as unknown as DealRegistration));
+    else removeRecord(world.index, id);
   }
   return world.index;
 }

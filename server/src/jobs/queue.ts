@@ -3,7 +3,7 @@
  * lease; its handler's writes and the job's completion commit in one transaction, so a job whose
  * handler committed never runs again, and one interrupted by a crash runs again once its lease ends.
  */
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedId } from 'uuid';
 import type { Store } from '../store/database.ts';
 import type { Tx } from '../store/repository.ts';
 
@@ -29,18 +29,26 @@ export const leaseSeconds = 60;
 export const maxAttempts = 5;
 
 export async function scheduleJob(tx: Tx, now: Date, job: NewJob): Promise<void> {
+  await scheduleJobs(tx, now, [job]);
+}
+
+/** Several jobs in one statement (a registration's reminders and expiry). */
+export async function scheduleJobs(tx: Tx, now: Date, jobs: NewJob[]): Promise<void> {
+  if (!jobs.length) return;
   await tx.db
     .insertInto('job')
-    .values({
-      id: randomUUID(),
-      kind: job.kind,
-      run_at: job.runAt.toISOString(),
-      payload: JSON.stringify(job.payload),
-      status: 'pending',
-      attempts: 0,
-      dedupe_key: job.dedupeKey ?? null,
-      created_at: now.toISOString(),
-    })
+    .values(
+      jobs.map((job) => ({
+        id: timeOrderedId(),
+        kind: job.kind,
+        run_at: job.runAt.toISOString(),
+        payload: JSON.stringify(job.payload),
+        status: 'pending',
+        attempts: 0,
+        dedupe_key: job.dedupeKey ?? null,
+        created_at: now.toISOString(),
+      })),
+    )
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .execute();
 }

@@ -28,6 +28,8 @@ function toColumnValue(field: Field, value: unknown, dialect: Dialect): unknown 
   if (value === null || value === undefined) return null;
   if (field.kind === 'checkbox') return dialect === 'sqlite' ? (value ? 1 : 0) : Boolean(value);
   if (field.kind === 'multiPicklist') return JSON.stringify(value);
+  // Stored in UTC, so both stores give back the same instant in the same form (an offset is not kept).
+  if (field.kind === 'dateTime' && typeof value === 'string') return new Date(value).toISOString();
   return value;
 }
 

@@ -3,7 +3,7 @@
  * concurrency, auto-numbered names and the audit log, the same for every object and both stores.
  * Business actions (submit a registration, accept a lead) build on these inside one transaction.
  */
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedId } from 'uuid';
 import type { PrmObject } from '../../../shared/src/schema/object.ts';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
@@ -11,18 +11,13 @@ import { validateInput, type ObjectName } from '../../../shared/src/schema/valid
 import { ValidationError, type FieldProblem } from '../../../shared/src/errors.ts';
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import { checkWritableFields, recordInScope, requireOperation, rowScope, type Actor } from '../auth/policy.ts';
-import type { Db, Store } from './database.ts';
+import type { Store } from './database.ts';
 import type { Dialect } from './migrate.ts';
 import { lockCustomerWorld, serializedObjects } from './serialized.ts';
-
-/** A connection or transaction, with the dialect its values are converted for. */
-export interface Tx {
-  db: Db;
-  dialect: Dialect;
-  /** The store's own connection, when `db` is a transaction: state kept per store (caches) is keyed by it. */
-  root?: Db;
-}
-import { columnFor, fromRow, toRow, withDefaults, type PrmRecord } from './records.ts';
+import type { Tx } from './groupCommit.ts';
+export type { Tx } from './groupCommit.ts';
+import { columnFor, fromRow, toRow, withDefaults, type PrmRecord, type Row } from './records.ts';
+import { runPrepared } from './statements.ts';
 
 export interface Context {
   store: Store;
@@ -75,37 +70,42 @@ export async function audit(
   after: unknown,
 ): Promise<void> {
   if (serializedObjects.includes(object.name)) await lockCustomerWorld(tx);
-  await tx.db
-    .insertInto('audit_log')
-    .values({
-      at: at.toISOString(),
-      actor_id: actor?.userId ?? null,
-      actor_role: actor?.role ?? 'system',
-      object: object.name,
-      record_id: recordId,
-      action,
-      before: before === null ? null : JSON.stringify(before),
-      after: after === null ? null : JSON.stringify(after),
-    })
-    .execute();
+  const entry = {
+    at: at.toISOString(),
+    actor_id: actor?.userId ?? null,
+    actor_role: actor?.role ?? 'system',
+    object: object.name,
+    record_id: recordId,
+    action,
+    before: before === null ? null : JSON.stringify(before),
+    after: after === null ? null : JSON.stringify(after),
+  };
+  await runPrepared(tx, 'audit', Object.values(entry), (db, args) =>
+    db.insertInto('audit_log').values(Object.fromEntries(Object.keys(entry).map((column, i) => [column, args[i]]))),
+  );
 }
 
 async function nextName(tx: Tx, object: PrmObject): Promise<string | undefined> {
   const nameField = object.nameField;
   if (!nameField || !('autoNumber' in nameField)) return undefined;
   // Insert-or-increment under the row lock, so concurrent creations never share a number.
-  const row = await tx.db
-    .insertInto('name_counter')
-    .values({ object: object.name, value: 1 })
-    .onConflict((oc) => oc.column('object').doUpdateSet((eb) => ({ value: eb('name_counter.value', '+', 1) })))
-    .returning('value')
-    .executeTakeFirstOrThrow();
+  const { rows } = await runPrepared<{ value: number }>(tx, 'next-name', [object.name], (db, [name]) =>
+    db
+      .insertInto('name_counter')
+      .values({ object: name, value: 1 })
+      .onConflict((oc) => oc.column('object').doUpdateSet((eb) => ({ value: eb('name_counter.value', '+', 1) })))
+      .returning('value'),
+  );
+  const row = rows[0];
   return nameField.autoNumber.replace(/\{(0+)\}/, (_, zeros: string) => String(row.value).padStart(zeros.length, '0'));
 }
 
 export async function findRecord(tx: Tx, object: PrmObject, id: string): Promise<PrmRecord | undefined> {
-  const row = await tx.db.selectFrom(sqlTableName(object)).selectAll().where('id', '=', id).executeTakeFirst();
-  return row ? fromRow(object, row) : undefined;
+  const table = sqlTableName(object);
+  const { rows } = await runPrepared<Row>(tx, `find:${table}`, [id], (db, [value]) =>
+    db.selectFrom(table).selectAll().where('id', '=', value),
+  );
+  return rows.length ? fromRow(object, rows[0]) : undefined;
 }
 
 /** A record the person may see, or NotFound (never "forbidden", which would confirm it exists). */
@@ -140,13 +140,19 @@ export async function listRecords(
 }
 
 /** Every lookup in the input must point at a record that exists and that this person may see. */
-async function checkLookups(tx: Tx, actor: Actor, object: PrmObject, values: Record<string, unknown>): Promise<void> {
+async function checkLookups(
+  tx: Tx,
+  actor: Actor,
+  object: PrmObject,
+  values: Record<string, unknown>,
+  known: readonly PrmRecord[] = [],
+): Promise<void> {
   const problems: FieldProblem[] = [];
   for (const [name, value] of Object.entries(values)) {
     const field = object.fields[name];
     if (field?.kind !== 'lookup' || value === null || value === undefined) continue;
     const target = objectNamed(prmObjects, field.target);
-    const found = await findRecord(tx, target, String(value));
+    const found = known.find((record) => record.id === value) ?? (await findRecord(tx, target, String(value)));
     if (!found || !recordInScope(actor, target, found)) {
       problems.push({ field: name, message: `must be the id of a ${target.label.toLowerCase()} you can see` });
     }
@@ -175,9 +181,24 @@ export interface CreateOptions {
    * has already checked who may perform it, so fields the rules own (statuses, dates) may be set.
    */
   byRules?: boolean;
+  /** Records the caller has already read in this transaction; lookups to them are not read again. */
+  known?: readonly PrmRecord[];
 }
 
-export async function createRecord(
+/**
+ * The record as the store will hold it once written: the columns the row would have, read back the way
+ * a SELECT would give them. Computed in memory so a write needs no read-back.
+ */
+export function asStored(object: PrmObject, values: Record<string, unknown>, dialect: Dialect): PrmRecord {
+  return fromRow(object, toRow(object, values, dialect));
+}
+
+/**
+ * A new record checked and completed (access, validation, lookups, id, auto-number, defaults) but not
+ * yet written: actions that decide more before the first write (registering a deal submits it at
+ * once) insert it with insertRecord.
+ */
+export async function newRecord(
   tx: Tx,
   now: Date,
   actor: Actor,
@@ -194,22 +215,49 @@ export async function createRecord(
     values[object.partnerField] = actor.partnerId;
   }
   const valid = validateInput(object.name as ObjectName, values, 'create') as Record<string, unknown>;
-  await checkLookups(tx, actor, object, valid);
-  const id = randomUUID();
+  await checkLookups(tx, actor, object, valid, options.known);
+  // Time-ordered (UUID version 7): new rows go at the end of the primary-key index instead of at random
+  // places in it, which makes inserts about a third cheaper on SQLite and keeps PostgreSQL's index compact.
+  const id = timeOrderedId();
   const timestamp = now.toISOString();
   const name = (await nextName(tx, object)) ?? valid.name;
   const record = withDefaults(object, { ...valid, id, name, createdAt: timestamp, updatedAt: timestamp, version: 1 });
+  return asStored(object, record, tx.dialect);
+}
+
+/** Writes a record made by newRecord (possibly changed since by the rules), with its audit entry. */
+export async function insertRecord(
+  tx: Tx,
+  now: Date,
+  actor: Actor,
+  object: PrmObject,
+  record: PrmRecord,
+  action = 'create',
+): Promise<PrmRecord> {
+  const stored = asStored(object, record, tx.dialect);
   try {
-    await tx.db
-      .insertInto(sqlTableName(object))
-      .values(toRow(object, record, tx.dialect))
-      .execute();
+    const row = toRow(object, stored, tx.dialect);
+    const table = sqlTableName(object);
+    const columns = Object.keys(row);
+    await runPrepared(tx, `insert:${table}:${columns.join(',')}`, Object.values(row), (db, args) =>
+      db.insertInto(table).values(Object.fromEntries(columns.map((column, i) => [column, args[i]]))),
+    );
   } catch (error) {
     integrity(error, object);
   }
-  const created = (await findRecord(tx, object, id))!;
-  await audit(tx, now, actor, object, id, 'create', null, created);
-  return created;
+  await audit(tx, now, actor, object, stored.id, action, null, stored);
+  return stored;
+}
+
+export async function createRecord(
+  tx: Tx,
+  now: Date,
+  actor: Actor,
+  object: PrmObject,
+  input: Record<string, unknown>,
+  options: CreateOptions = {},
+): Promise<PrmRecord> {
+  return insertRecord(tx, now, actor, object, await newRecord(tx, now, actor, object, input, options));
 }
 
 export async function updateRecord(
@@ -243,12 +291,21 @@ export async function writeUpdate(
   const row = toRow(object, { ...changes, updatedAt: now.toISOString() }, tx.dialect);
   let result;
   try {
-    result = await tx.db
-      .updateTable(sqlTableName(object))
-      .set({ ...row, version: expectedVersion + 1 })
-      .where('id', '=', before.id)
-      .where('version', '=', expectedVersion)
-      .executeTakeFirst();
+    const table = sqlTableName(object);
+    const set = { ...row, version: expectedVersion + 1 };
+    const columns = Object.keys(set);
+    const outcome = await runPrepared(
+      tx,
+      `update:${table}:${columns.join(',')}`,
+      [...Object.values(set), before.id, expectedVersion],
+      (db, args) =>
+        db
+          .updateTable(table)
+          .set(Object.fromEntries(columns.map((column, i) => [column, args[i]])))
+          .where('id', '=', args[columns.length])
+          .where('version', '=', args[columns.length + 1]),
+    );
+    result = { numUpdatedRows: outcome.numAffectedRows ?? 0n };
   } catch (error) {
     integrity(error, object);
   }
@@ -256,7 +313,11 @@ export async function writeUpdate(
     const current = await findRecord(tx, object, before.id);
     throw new VersionConflictError(object, before.id, current?.version ?? before.version);
   }
-  const after = (await findRecord(tx, object, before.id))!;
+  const after = asStored(
+    object,
+    { ...before, ...changes, updatedAt: now.toISOString(), version: expectedVersion + 1 },
+    tx.dialect,
+  );
   await audit(tx, now, actor, object, before.id, action, before, after);
   return after;
 }
