@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- server [--seconds 10] [--connections 100] [--stores sqlite,postgres]`:
+ * `npm run bench -- server [--seconds 10] [--connections 100] [--stores sqlite,postgres] [--only register]`:
  * autocannon against the real server (a child process) on the embedded store and on PostgreSQL —
  * registration (create + submit with the conflict check and auto-approval) and a partner's dashboard —
  * beside a baseline measured in the same run (GET /api/auth/me: sign-in and routing only).
@@ -170,6 +170,7 @@ export async function run(argv: string[]): Promise<void> {
       connections: { type: 'string', default: '100' },
       stores: { type: 'string', default: 'sqlite,postgres' },
       partners: { type: 'string', default: '200' },
+      only: { type: 'string' },
     },
   });
   const seconds = Number(values.seconds);
@@ -214,6 +215,7 @@ export async function run(argv: string[]): Promise<void> {
         ],
         ["partner's dashboard read", () => ({ method: 'GET' as const, path: '/api/partners/dashboard' })],
       ] as const) {
+        if (values.only && !name.startsWith('baseline') && !name.includes(values.only)) continue;
         process.stderr.write(`${kind}: ${name} for ${seconds} s, ${connections} connections...\n`);
         rows.push([kind, name, await load(url, tokens, seconds, connections, request)]);
       }

@@ -23,10 +23,10 @@ import { checkConflict } from '../../../shared/src/deals/conflictIndex.ts';
 import { opportunityFromRegistration } from '../../../shared/src/deals/conversion.ts';
 import { collectionAction, recordAction, type ActionContext } from '../http/actions.ts';
 import type { Actor } from '../auth/policy.ts';
-import { createRecord, findRecord, writeUpdate, type Tx } from '../store/repository.ts';
+import { createRecord, findRecord, insertRecord, newRecord, type Tx } from '../store/repository.ts';
 import type { PrmRecord } from '../store/records.ts';
 import { lockCustomerWorld } from '../store/serialized.ts';
-import { scheduleJob } from '../jobs/queue.ts';
+import { scheduleJobs, type NewJob } from '../jobs/queue.ts';
 import { knownCustomers } from '../deals/knownCustomers.ts';
 
 const object = (name: string) => objectNamed(prmObjects, name);
@@ -63,11 +63,14 @@ function changesBetween(before: DealRegistration, after: DealRegistration): Reco
   return changes;
 }
 
+interface ProgramOfPartner {
+  policy: RegistrationPolicy;
+  tier: Tier | null;
+  partner: Partner;
+}
+
 /** The partner's program and tier, and the policy they give. */
-export async function policyFor(
-  tx: Tx,
-  partnerId: string,
-): Promise<{ policy: RegistrationPolicy; tier: Tier | null; partner: Partner }> {
+export async function policyFor(tx: Tx, partnerId: string): Promise<ProgramOfPartner> {
   const partner = (await findRecord(tx, object('partner'), partnerId)) as unknown as Partner | undefined;
   if (!partner) throw new ValidationError([{ field: 'partner', message: 'must be the id of an existing partner' }]);
   const tier = partner.tier ? ((await findRecord(tx, object('tier'), partner.tier)) as unknown as Tier) : null;
@@ -104,10 +107,11 @@ async function scheduleProtectionTimers(
 ): Promise<void> {
   if (!registration.protectionEndsAt) return;
   const ends = Date.parse(registration.protectionEndsAt);
+  const jobs: NewJob[] = [];
   for (const days of policy.reminderDaysBeforeEnd) {
     const at = ends - days * 86_400_000;
     if (at <= now.getTime()) continue;
-    await scheduleJob(tx, now, {
+    jobs.push({
       kind: 'registration-reminder',
       runAt: new Date(at),
       payload: { registration: registration.id, daysBefore: days, protectionEndsAt: registration.protectionEndsAt },
@@ -115,13 +119,14 @@ async function scheduleProtectionTimers(
     });
   }
   if (policy.autoExpire) {
-    await scheduleJob(tx, now, {
+    jobs.push({
       kind: 'registration-expiry',
       runAt: new Date(ends),
       payload: { registration: registration.id, protectionEndsAt: registration.protectionEndsAt },
       dedupeKey: `registration-expiry:${registration.id}:${registration.protectionEndsAt}`,
     });
   }
+  await scheduleJobs(tx, now, jobs);
 }
 
 /**
@@ -129,10 +134,14 @@ async function scheduleProtectionTimers(
  * under the customer-world lock (so of simultaneous submissions for one customer exactly one is
  * first), and the tier's auto-approval rules may approve it at once.
  */
-export async function submitRegistration({ tx, actor, now }: ActionContext, draft: DealRegistration) {
+export async function submitRegistration(
+  { tx, actor, now }: ActionContext,
+  draft: DealRegistration,
+  programOfPartner?: ProgramOfPartner,
+) {
   await lockCustomerWorld(tx);
   const at = now.toISOString();
-  const { policy, tier } = await policyFor(tx, draft.partner);
+  const { policy, tier } = programOfPartner ?? (await policyFor(tx, draft.partner));
   const certifications = await certificationsOf(tx, draft.partner);
   const submitted = transitionRegistration(draft, 'submitted', {
     actor: coreActor(actor),
@@ -243,24 +252,30 @@ export const actions = [
         throw new ValidationError([
           { field: 'partner', message: 'is required: the partner the deal is registered for' },
         ]);
-      const draft = await createRecord(
+      // Created and submitted in one step: the draft never exists in the store on its own, so the
+      // record is written once, already submitted, under one audit entry.
+      // Read once: the program and tier give the policy, and the partner is the draft's lookup too.
+      const programOfPartner = await policyFor(context.tx, partnerUser ? context.actor.partnerId! : body.partner!);
+      const draft = await newRecord(
         context.tx,
         context.now,
         context.actor,
         object('dealRegistration'),
         { ...body, status: 'draft' },
-        { byRules: true },
+        { byRules: true, known: [programOfPartner.partner as unknown as PrmRecord] },
       );
-      const { changes, result } = await submitRegistration(context, draft as unknown as DealRegistration);
-      const saved = await writeUpdate(
+      const { changes, result } = await submitRegistration(
+        context,
+        draft as unknown as DealRegistration,
+        programOfPartner,
+      );
+      const saved = await insertRecord(
         context.tx,
         context.now,
         context.actor,
         object('dealRegistration'),
-        draft,
-        draft.version,
-        changes,
-        'submit',
+        { ...draft, ...changes },
+        'register',
       );
       return {
         id: saved.id,
