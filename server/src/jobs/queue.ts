@@ -3,7 +3,7 @@
  * lease; its handler's writes and the job's completion commit in one transaction, so a job whose
  * handler committed never runs again, and one interrupted by a crash runs again once its lease ends.
  */
-import { v7 as timeOrderedId } from 'uuid';
+import { timeOrderedId } from '../store/ids.ts';
 import type { Store } from '../store/database.ts';
 import type { Tx } from '../store/repository.ts';
 

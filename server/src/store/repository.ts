@@ -3,7 +3,7 @@
  * concurrency, auto-numbered names and the audit log, the same for every object and both stores.
  * Business actions (submit a registration, accept a lead) build on these inside one transaction.
  */
-import { v7 as timeOrderedId } from 'uuid';
+import { timeOrderedId } from './ids.ts';
 import type { PrmObject } from '../../../shared/src/schema/object.ts';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
@@ -216,8 +216,6 @@ export async function newRecord(
   }
   const valid = validateInput(object.name as ObjectName, values, 'create') as Record<string, unknown>;
   await checkLookups(tx, actor, object, valid, options.known);
-  // Time-ordered (UUID version 7): new rows go at the end of the primary-key index instead of at random
-  // places in it, which makes inserts about a third cheaper on SQLite and keeps PostgreSQL's index compact.
   const id = timeOrderedId();
   const timestamp = now.toISOString();
   const name = (await nextName(tx, object)) ?? valid.name;
