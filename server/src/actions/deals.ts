@@ -26,6 +26,7 @@ import type { Actor } from '../auth/policy.ts';
 import { createRecord, findRecord, insertRecord, newRecord, type Tx } from '../store/repository.ts';
 import type { PrmRecord } from '../store/records.ts';
 import { lockCustomerWorld } from '../store/serialized.ts';
+import { runPrepared } from '../store/statements.ts';
 import { scheduleJobs, type NewJob } from '../jobs/queue.ts';
 import { knownCustomers } from '../deals/knownCustomers.ts';
 
@@ -86,11 +87,13 @@ export async function policyFor(tx: Tx, partnerId: string): Promise<ProgramOfPar
 }
 
 async function certificationsOf(tx: Tx, partnerId: string): Promise<Certification[]> {
-  const rows = await tx.db
-    .selectFrom('certification')
-    .select(['partner_id', 'status', 'expires_on'])
-    .where('partner_id', '=', partnerId)
-    .execute();
+  const { rows } = await runPrepared<{ partner_id: string; status: string; expires_on: string | null }>(
+    tx,
+    'certifications-of-partner',
+    [partnerId],
+    (db, [partner]) =>
+      db.selectFrom('certification').select(['partner_id', 'status', 'expires_on']).where('partner_id', '=', partner),
+  );
   return rows.map((row) => ({
     partner: row.partner_id,
     status: row.status,
