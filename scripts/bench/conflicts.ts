@@ -10,6 +10,7 @@
  * BENCH_SLOWEST=n also lists the n slowest checks with their candidate counts.
  */
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../../shared/src/seededRandom.ts';
 import { checkConflictsByScan, prepareCustomer, type KnownCustomerRecord } from '../../shared/src/deals/conflicts.ts';
 import {
   candidateSlots,
@@ -18,18 +19,6 @@ import {
   indexedEntries,
   upsertRecord,
 } from '../../shared/src/deals/conflictIndex.ts';
-
-/** mulberry32: small, fast, and the same sequence on every machine for a seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const syllables = [
   'al',
@@ -489,7 +478,7 @@ export async function run(argv: string[]): Promise<void> {
   const existingCount = Number(values.existing);
   const incomingCount = Number(values.incoming);
   const naiveSample = Number(values['naive-sample']);
-  const random = prng(Number(values.seed));
+  const random = seededRandom(Number(values.seed));
   const company = makeGenerator(random);
   const now = '2026-11-26T12:00:00.000Z';
 

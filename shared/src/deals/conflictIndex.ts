@@ -19,7 +19,7 @@
  * and removed one at a time as they change, with no rebuild.
  */
 import {
-  compareCustomers,
+  matchScore,
   decideConflict,
   matchThresholds,
   prepareCustomer,
@@ -36,6 +36,16 @@ import {
 /** One slot or several: most keys point at a single record, and a bare number costs far less than an array. */
 type Posting = number | number[];
 
+/**
+ * A word's records in ascending slot order, with each record's total name weight beside it, so a
+ * check reads the weights in the same sequential pass as the slots instead of one cache miss each.
+ */
+interface WordList {
+  slots: number[];
+  weights: number[];
+}
+type WordPosting = number | WordList;
+
 interface IndexedEntry {
   record: KnownCustomerRecord;
   prepared: PreparedCustomer;
@@ -49,21 +59,26 @@ export interface ConflictIndex {
   byKey: Map<string, Posting>;
   byCompact: Map<string, Posting>;
   byInitials: Map<string, Posting>;
-  byWord: Map<string, Posting>;
+  byWord: Map<string, WordPosting>;
   /** Characters that occur in indexed words, with counts: the alphabet typo candidates are built from. */
   letters: Map<string, number>;
   /** A counting Bloom filter of indexed words, so typo candidates are tested by hash before any string is built. */
   wordFilter: Uint8Array;
   /**
-   * Scratch space for one check, reset after use: an open-addressing table from slot to its query-side
-   * and record-side word gains, sized to the postings read, so it stays small and in cache where a
-   * table per slot is 16 MB read at random; and the table positions filled, in order. Nothing grows
-   * during a check: allocation in a check over a large heap pays for the collector's marking work.
+   * Scratch space for one check, reused from check to check: the records the read word lists found, in
+   * slot order, with their query-side and record-side gains; the position reached in each list; and the
+   * candidates found. Nothing grows during a check once these have reached their working size:
+   * allocation in a check over a large heap pays for the collector's marking work.
    */
-  gainKeys: Int32Array;
-  gainQuery: Float64Array;
-  gainRecord: Float64Array;
-  gainTouched: Int32Array;
+  foundSlots: Int32Array;
+  /** Records found only through short word lists, which are settled one by one. */
+  fewSlots: Int32Array;
+  fewQuery: Float64Array;
+  fewRecord: Float64Array;
+  listPositions: Int32Array;
+  candidates: Int32Array;
+  /** The indexed alphabet as character codes, rebuilt only after a letter appears or disappears. */
+  alphabet: number[] | null;
   /** Total name weight per slot, kept contiguous so most candidates are ruled out without touching their record. */
   nameWeights: Float32Array;
 }
@@ -148,10 +163,13 @@ export function createConflictIndex(): ConflictIndex {
     byWord: new Map(),
     letters: new Map(),
     wordFilter: new Uint8Array(1 << filterBits),
-    gainKeys: new Int32Array(1024).fill(-1),
-    gainQuery: new Float64Array(1024),
-    gainRecord: new Float64Array(1024),
-    gainTouched: new Int32Array(1024),
+    foundSlots: new Int32Array(1024),
+    fewSlots: new Int32Array(1024),
+    fewQuery: new Float64Array(1024),
+    fewRecord: new Float64Array(1024),
+    listPositions: new Int32Array(64),
+    candidates: new Int32Array(1024),
+    alphabet: null,
     nameWeights: new Float32Array(1024),
   };
 }
@@ -160,12 +178,38 @@ export function indexedRecordCount(index: ConflictIndex): number {
   return index.slotById.size;
 }
 
+/** First position in a list sorted ascending, at or after `from`, whose slot is not below `slot`. */
+function seek(list: readonly number[], from: number, slot: number): number {
+  // Galloping: the slots looked for come in ascending order, usually a short way ahead.
+  let low = from;
+  let step = 1;
+  let high = from;
+  while (high < list.length && list[high] < slot) {
+    low = high + 1;
+    high += step;
+    step *= 2;
+  }
+  if (high > list.length) high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (list[middle] < slot) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Postings are kept in ascending slot order, so a check can merge them and seek in them. */
 function postingAdd(map: Map<string, Posting>, key: string, slot: number): void {
   const existing = map.get(key);
   if (existing === undefined) map.set(key, slot);
   else if (typeof existing === 'number') {
-    if (existing !== slot) map.set(key, [existing, slot]);
-  } else if (!existing.includes(slot)) existing.push(slot);
+    if (existing !== slot) map.set(key, existing < slot ? [existing, slot] : [slot, existing]);
+  } else if (existing[existing.length - 1] < slot) existing.push(slot);
+  else {
+    // A reused slot: rare, and a copy within one list.
+    const at = seek(existing, 0, slot);
+    if (existing[at] !== slot) existing.splice(at, 0, slot);
+  }
 }
 
 function postingRemove(map: Map<string, Posting>, key: string, slot: number): void {
@@ -175,21 +219,52 @@ function postingRemove(map: Map<string, Posting>, key: string, slot: number): vo
     if (existing === slot) map.delete(key);
     return;
   }
-  const at = existing.indexOf(slot);
-  if (at < 0) return;
-  existing[at] = existing[existing.length - 1];
-  existing.pop();
+  const at = seek(existing, 0, slot);
+  if (existing[at] !== slot) return;
+  existing.splice(at, 1);
   if (existing.length === 1) map.set(key, existing[0]);
 }
 
-function postingSize(posting: Posting | undefined): number {
-  return posting === undefined ? 0 : typeof posting === 'number' ? 1 : posting.length;
+function wordAdd(index: ConflictIndex, word: string, slot: number, weight: number): void {
+  const existing = index.byWord.get(word);
+  if (existing === undefined) index.byWord.set(word, slot);
+  else if (typeof existing === 'number') {
+    if (existing === slot) return;
+    const other = index.nameWeights[existing];
+    index.byWord.set(
+      word,
+      existing < slot
+        ? { slots: [existing, slot], weights: [other, weight] }
+        : { slots: [slot, existing], weights: [weight, other] },
+    );
+  } else if (existing.slots[existing.slots.length - 1] < slot) {
+    existing.slots.push(slot);
+    existing.weights.push(weight);
+  } else {
+    // A reused slot: rare, and a copy within one list.
+    const at = seek(existing.slots, 0, slot);
+    if (existing.slots[at] === slot) return;
+    existing.slots.splice(at, 0, slot);
+    existing.weights.splice(at, 0, weight);
+  }
 }
 
-function forEachSlot(posting: Posting | undefined, visit: (slot: number) => void): void {
-  if (posting === undefined) return;
-  if (typeof posting === 'number') visit(posting);
-  else for (const slot of posting) visit(slot);
+function wordRemove(index: ConflictIndex, word: string, slot: number): void {
+  const existing = index.byWord.get(word);
+  if (existing === undefined) return;
+  if (typeof existing === 'number') {
+    if (existing === slot) index.byWord.delete(word);
+    return;
+  }
+  const at = seek(existing.slots, 0, slot);
+  if (existing.slots[at] !== slot) return;
+  existing.slots.splice(at, 1);
+  existing.weights.splice(at, 1);
+  if (existing.slots.length === 1) index.byWord.set(word, existing.slots[0]);
+}
+
+function wordPostingSize(posting: WordPosting | undefined): number {
+  return posting === undefined ? 0 : typeof posting === 'number' ? 1 : posting.slots.length;
 }
 
 function countLetters(index: ConflictIndex, word: string, change: 1 | -1): void {
@@ -197,7 +272,16 @@ function countLetters(index: ConflictIndex, word: string, change: 1 | -1): void 
     const count = (index.letters.get(letter) ?? 0) + change;
     if (count > 0) index.letters.set(letter, count);
     else index.letters.delete(letter);
+    if (count === 0 || (count === 1 && change === 1)) index.alphabet = null;
   }
+}
+
+/** Characters that occur in indexed words, as codes: what typo candidates are built from. */
+function alphabetOf(index: ConflictIndex): readonly number[] {
+  index.alphabet ??= [...index.letters.keys()]
+    .filter((letter) => letter.length === 1)
+    .map((letter) => letter.charCodeAt(0));
+  return index.alphabet;
 }
 
 /**
@@ -306,6 +390,7 @@ export function upsertRecord(index: ConflictIndex, record: KnownCustomerRecord):
     index.nameWeights = weights;
   }
   index.nameWeights[slot] = prepared.totalWeight;
+  const weight = index.nameWeights[slot];
   for (const domain of prepared.domains) postingAdd(index.byDomain, domain, slot);
   filterChange(index, prepared.compact, 1);
   postingAdd(index.byKey, prepared.key, slot);
@@ -316,7 +401,7 @@ export function upsertRecord(index: ConflictIndex, record: KnownCustomerRecord):
       countLetters(index, word, 1);
       filterChange(index, word, 1);
     }
-    postingAdd(index.byWord, word, slot);
+    wordAdd(index, word, slot, weight);
   }
 }
 
@@ -332,7 +417,7 @@ export function removeRecord(index: ConflictIndex, id: string): void {
   postingRemove(index.byCompact, prepared.compact, slot);
   for (const initials of initialsOf(prepared)) postingRemove(index.byInitials, initials, slot);
   for (const word of prepared.words) {
-    postingRemove(index.byWord, word, slot);
+    wordRemove(index, word, slot);
     if (!index.byWord.has(word)) {
       countLetters(index, word, -1);
       filterChange(index, word, -1);
@@ -373,122 +458,57 @@ function wordNeighbours(
  * are reused from check to check.
  */
 
-/** The gain table of one check: keys are slots (-1 empty), `mask` its size less one. */
-interface GainTable {
-  keys: Int32Array;
-  query: Float64Array;
-  record: Float64Array;
-  touched: Int32Array;
-  mask: number;
-}
-
-/** The index's gain table, grown if needed, with a mask for at least twice `entries` slots. */
-function gainTable(index: ConflictIndex, entries: number): GainTable {
-  let size = 1024;
-  while (size < 2 * entries) size *= 2;
-  if (index.gainKeys.length < size) {
-    index.gainKeys = new Int32Array(size).fill(-1);
-    index.gainQuery = new Float64Array(size);
-    index.gainRecord = new Float64Array(size);
-    index.gainTouched = new Int32Array(size);
+/** Grows the scratch arrays (never shrinks them) to hold `entries` records and `lists` word lists. */
+function reserveScratch(index: ConflictIndex, entries: number, lists: number): void {
+  if (index.foundSlots.length < entries) {
+    let size = index.foundSlots.length;
+    while (size < entries) size *= 2;
+    index.foundSlots = new Int32Array(size);
+    index.fewSlots = new Int32Array(size);
+    index.fewQuery = new Float64Array(size);
+    index.fewRecord = new Float64Array(size);
+    index.candidates = new Int32Array(size);
   }
-  return {
-    keys: index.gainKeys,
-    query: index.gainQuery,
-    record: index.gainRecord,
-    touched: index.gainTouched,
-    mask: size - 1,
-  };
+  if (index.listPositions.length < lists) index.listPositions = new Int32Array(lists * 2);
 }
 
-function gainHash(slot: number, mask: number): number {
-  const h = Math.imul(slot ^ (slot >>> 16), 0x45d9f3b);
-  return (h ^ (h >>> 16)) & mask;
+/** Whether a word list holds a slot (binary search). */
+function listHolds(posting: WordPosting | undefined, slot: number): boolean {
+  if (posting === undefined) return false;
+  if (typeof posting === 'number') return posting === slot;
+  const at = seek(posting.slots, 0, slot);
+  return at < posting.slots.length && posting.slots[at] === slot;
 }
 
-/** Adds a posting's gains, noting the table position of each slot seen for the first time. */
-function addPosting(
-  table: GainTable,
-  posting: readonly number[],
-  queryGain: number,
-  recordGain: number,
-  count: number,
-): number {
-  const { keys, query, record, touched, mask } = table;
-  for (let i = 0; i < posting.length; i++) {
-    const slot = posting[i];
-    let at = gainHash(slot, mask);
-    let key = keys[at];
-    while (key !== slot && key !== -1) {
-      at = (at + 1) & mask;
-      key = keys[at];
-    }
-    if (key === -1) {
-      keys[at] = slot;
-      touched[count++] = at;
-    }
-    query[at] += queryGain;
-    record[at] += recordGain;
-  }
-  return count;
+/** Sorts and de-duplicates the first `count` entries of a scratch array in place; returns the new count. */
+function sortUnique(slots: Int32Array, count: number): number {
+  if (count === 0) return 0;
+  slots.subarray(0, count).sort();
+  let unique = 1;
+  for (let i = 1; i < count; i++) if (slots[i] !== slots[unique - 1]) slots[unique++] = slots[i];
+  return unique;
 }
 
-/** Adds a posting's gains to slots already in the table only. */
-function addPostingToTouched(table: GainTable, posting: readonly number[], queryGain: number, recordGain: number) {
-  const { keys, query, record, mask } = table;
-  for (let i = 0; i < posting.length; i++) {
-    const slot = posting[i];
-    let at = gainHash(slot, mask);
-    let key = keys[at];
-    while (key !== slot && key !== -1) {
-      at = (at + 1) & mask;
-      key = keys[at];
-    }
-    if (key === slot) {
-      query[at] += queryGain;
-      record[at] += recordGain;
-    }
-  }
+/** Short word lists are settled record by record; longer ones are merged. */
+const shortList = 32;
+
+/** A word that some query word matches, with what it can add to the Dice numerator and denominator. */
+interface WordSource {
+  word: string;
+  queryGain: number;
+  recordGain: number;
+  added: number;
+  size: number;
 }
 
-/**
- * Empties the table and returns, as (slot, query gain, record gain) triples, the touched slots whose
- * bound reaches `floor` with every unread skipped source counted as matched.
- */
-function boundSurvivors(
-  table: GainTable,
-  weights: Float32Array,
-  count: number,
-  queryWeight: number,
-  skippedQueryGain: number,
-  skippedRecordGain: number,
-  floor: number,
-): number[] {
-  const { keys, query, record, touched } = table;
-  const survivors: number[] = [];
-  for (let k = 0; k < count; k++) {
-    const at = touched[k];
-    const slot = keys[at];
-    const queryGain = query[at];
-    const recordGain = record[at];
-    keys[at] = -1;
-    query[at] = 0;
-    record[at] = 0;
-    const otherWeight = weights[slot];
-    if (
-      (Math.min(queryGain + skippedQueryGain, queryWeight) + Math.min(recordGain + skippedRecordGain, otherWeight)) /
-        (queryWeight + otherWeight) >=
-      floor
-    )
-      survivors.push(slot, queryGain, recordGain);
-  }
-  return survivors;
-}
-
-/** The records worth scoring for `prepared`: every one the scorer could put at or above "possible". */
-export function candidateSlots(index: ConflictIndex, prepared: PreparedCustomer): Set<number> {
+/** Records found by the blocking keys: domain, exact and compact name, its one-edit spellings, initials. */
+function keyCandidates(index: ConflictIndex, prepared: PreparedCustomer, alphabet: readonly number[]): Set<number> {
   const slots = new Set<number>();
-  const take = (posting: Posting | undefined) => forEachSlot(posting, (slot) => slots.add(slot));
+  const take = (posting: Posting | undefined) => {
+    if (posting === undefined) return;
+    if (typeof posting === 'number') slots.add(posting);
+    else for (let i = 0; i < posting.length; i++) slots.add(posting[i]);
+  };
   for (const domain of prepared.domains) take(index.byDomain.get(domain));
   take(index.byKey.get(prepared.key));
   take(index.byCompact.get(prepared.key));
@@ -496,9 +516,6 @@ export function candidateSlots(index: ConflictIndex, prepared: PreparedCustomer)
   take(index.byCompact.get(prepared.compact));
   if (prepared.tokens.length === 1) take(index.byInitials.get(prepared.tokens[0]));
   for (const initials of initialsOf(prepared)) take(index.byKey.get(initials));
-  const alphabet = [...index.letters.keys()]
-    .filter((letter) => letter.length === 1)
-    .map((letter) => letter.charCodeAt(0));
   // Names spelt one edit apart as a whole ("Marinne Chemicals" and "Marine Chemicals"), which the word
   // index cannot see when the misspelt word is a common one.
   if (prepared.compact.length >= 6) {
@@ -508,19 +525,17 @@ export function candidateSlots(index: ConflictIndex, prepared: PreparedCustomer)
       take(index.byCompact.get(spelling));
     }
   }
+  return slots;
+}
 
-  // Words: each indexed word that some query word matches (itself or within one typo) is a source of
-  // candidates. Its gain bounds what it adds to the Dice numerator: on the query side the similarity
-  // times each query word's weight, on the record side the similarity times its own weight, once.
-  // Frequent sources are skipped, largest first, only while no record matched through skipped sources
-  // alone could reach "possible": the best such record takes the skipped sources with the highest gain
-  // per weight they add to its denominator.
-  const floor = matchThresholds.possible - (prepared.domains.length > 0 ? 0.05 : 0);
-  const queryWeight = prepared.totalWeight;
-  const bySource = new Map<
-    string,
-    { word: string; queryGain: number; recordGain: number; added: number; size: number }
-  >();
+/** The bound a record must reach to be scored: "possible", less 0.05 when a shared domain could lift it. */
+function wordFloor(prepared: PreparedCustomer): number {
+  return matchThresholds.possible - (prepared.domains.length > 0 ? 0.05 : 0);
+}
+
+/** The indexed words some query word matches, by word, with their gains. */
+function wordSources(index: ConflictIndex, prepared: PreparedCustomer, alphabet: readonly number[]) {
+  const bySource = new Map<string, WordSource>();
   for (const queryWord of prepared.words) {
     const weight = tokenWeight(queryWord);
     for (const neighbour of wordNeighbours(index, queryWord, alphabet)) {
@@ -532,7 +547,7 @@ export function candidateSlots(index: ConflictIndex, prepared: PreparedCustomer)
           queryGain: neighbour.similarity * weight,
           recordGain: neighbour.similarity * neighbourWeight,
           added: neighbourWeight,
-          size: postingSize(index.byWord.get(neighbour.word)),
+          size: wordPostingSize(index.byWord.get(neighbour.word)),
         });
       } else {
         source.queryGain += neighbour.similarity * weight;
@@ -540,10 +555,71 @@ export function candidateSlots(index: ConflictIndex, prepared: PreparedCustomer)
       }
     }
   }
+  return bySource;
+}
+
+/**
+ * The word rule of `wordCandidates` with nothing skipped, merged or bounded early: every indexed record
+ * that holds a source, kept when its bound with every source it holds reaches the threshold. Slow (it
+ * looks inside every record); for tests that check the pruning never drops a record this rule keeps.
+ */
+export function wordCandidatesByScan(index: ConflictIndex, prepared: PreparedCustomer): Set<number> {
+  const floor = wordFloor(prepared);
+  const queryWeight = prepared.totalWeight;
+  const bySource = wordSources(index, prepared, alphabetOf(index));
+  const kept = new Set<number>();
+  index.entries.forEach((entry, slot) => {
+    if (entry === undefined) return;
+    let queryGain = 0;
+    let recordGain = 0;
+    let held = false;
+    for (const word of entry.prepared.words) {
+      const source = bySource.get(word);
+      if (source === undefined) continue;
+      held = true;
+      queryGain += source.queryGain;
+      recordGain += source.recordGain;
+    }
+    const otherWeight = index.nameWeights[slot];
+    if (
+      held &&
+      (Math.min(queryGain, queryWeight) + Math.min(recordGain, otherWeight)) / (queryWeight + otherWeight) >= floor
+    )
+      kept.add(slot);
+  });
+  return kept;
+}
+
+/**
+ * Records found by the word index that are not in `exclude`, written to `index.candidates`; returns
+ * how many.
+ *
+ * Each indexed word that some query word matches (itself or within one typo) is a source of
+ * candidates. Its gain bounds what it adds to the Dice numerator: on the query side the similarity
+ * times each query word's weight, on the record side the similarity times its own weight, once.
+ * Frequent sources are skipped, largest first, only while no record matched through skipped sources
+ * alone could reach "possible": the best such record takes the skipped sources with the highest gain
+ * per weight they add to its denominator. A record is a candidate when it holds a source that was read
+ * and its bound, with every source it really holds, reaches "possible".
+ *
+ * Word lists are kept in slot order with each record's name weight beside its slot, so the long lists
+ * read are merged in one sequential pass that never looks inside a record, and a skipped list is
+ * consulted by galloping search, only for the records whose bound with every skipped source counted
+ * as held still reaches "possible". Records of short lists are settled one by one (`settle`).
+ */
+function wordCandidates(
+  index: ConflictIndex,
+  prepared: PreparedCustomer,
+  alphabet: readonly number[],
+  exclude: Set<number>,
+): number {
+  const floor = wordFloor(prepared);
+  const queryWeight = prepared.totalWeight;
+  const bySource = wordSources(index, prepared, alphabet);
   const sources = [...bySource.values()].sort((a, b) => b.size - a.size);
-  const skipped: typeof sources = [];
-  const read: typeof sources = [];
-  const couldReachFloor = (set: typeof sources) => {
+  const skipped: WordSource[] = [];
+  const read: WordSource[] = [];
+  const couldReachFloor = (set: readonly WordSource[]) => {
     const byRatio = [...set].sort(
       (a, b) => (b.queryGain + b.recordGain) / b.added - (a.queryGain + a.recordGain) / a.added,
     );
@@ -562,74 +638,223 @@ export function candidateSlots(index: ConflictIndex, prepared: PreparedCustomer)
     if (source.size > frequentWordPostings && !couldReachFloor([...skipped, source])) skipped.push(source);
     else read.push(source);
   }
+  skipped.sort((a, b) => a.size - b.size);
+
+  // Long lists are merged; the records of short ones are collected and settled one by one.
+  const lists: WordList[] = [];
+  const listQuery: number[] = [];
+  const listRecord: number[] = [];
   let readEntries = 0;
-  for (const source of read) readEntries += source.size;
-  const table = gainTable(index, readEntries);
-  let touched = 0;
-  const single: number[] = [0];
+  let fewEntries = 0;
   for (const source of read) {
     const posting = index.byWord.get(source.word);
-    if (posting === undefined) continue;
-    if (typeof posting === 'number') single[0] = posting;
-    touched = addPosting(
-      table,
-      typeof posting === 'number' ? single : posting,
-      source.queryGain,
-      source.recordGain,
-      touched,
-    );
+    const size = wordPostingSize(posting);
+    readEntries += size;
+    if (size > shortList) {
+      lists.push(posting as WordList);
+      listQuery.push(source.queryGain);
+      listRecord.push(source.recordGain);
+    } else fewEntries += size;
   }
-  // A skipped source may still add to records already found. Scanning its posting for them is cheaper
-  // than looking inside each record when the posting is short next to the number of records found.
+  const skippedLists: WordList[] = [];
   let skippedQueryGain = 0;
   let skippedRecordGain = 0;
-  const skippedByWord = new Map<string, { queryGain: number; recordGain: number }>();
-  for (const source of skipped.sort((a, b) => a.size - b.size)) {
-    const posting = index.byWord.get(source.word);
-    // Reading a posting is a sequential pass over small integers; looking inside a record chases
-    // several pointers into a million-record heap (about a microsecond per record in the benchmark's
-    // slowest checks, when this rule was "four times the records found"). So a skipped
-    // posting is scanned unless it is far longer than the number of records found.
-    if (Array.isArray(posting) && posting.length <= touched * 48) {
-      addPostingToTouched(table, posting, source.queryGain, source.recordGain);
-      continue;
-    }
+  for (const source of skipped) {
+    // Skipped sources hold more than `frequentWordPostings` records, so they are always lists.
+    skippedLists.push(index.byWord.get(source.word) as WordList);
     skippedQueryGain += source.queryGain;
     skippedRecordGain += source.recordGain;
-    skippedByWord.set(source.word, source);
   }
-  // Keep a record only if its bound could reach "possible": first with every skipped source counted
-  // as matched, without touching the record, then with the skipped words it really has.
-  const weights = index.nameWeights;
-  const survivors = boundSurvivors(table, weights, touched, queryWeight, skippedQueryGain, skippedRecordGain, floor);
-  for (let k = 0; k < survivors.length; k += 3) {
-    const slot = survivors[k];
-    let queryGain = survivors[k + 1];
-    let recordGain = survivors[k + 2];
-    const otherWeight = weights[slot];
+  reserveScratch(index, readEntries, lists.length + skipped.length);
+  const few = index.fewSlots;
+  let fewCount = 0;
+  if (fewEntries > 0) {
+    for (const source of read) {
+      const posting = index.byWord.get(source.word);
+      if (typeof posting === 'number') few[fewCount++] = posting;
+      else if (posting !== undefined && posting.slots.length <= shortList)
+        for (const slot of posting.slots) few[fewCount++] = slot;
+    }
+    fewCount = sortUnique(few, fewCount);
+  }
+
+  // Every record found is judged by its bound with every skipped source counted as held, then with the
+  // ones it holds (galloping search from the slot last looked for, so slots must come in ascending
+  // order within a pass). Records whose bound lands within rounding of the threshold are left to
+  // `settle`: sums taken in another order can differ in the last bit there.
+  const settleLater = index.foundSlots;
+  let settleCount = 0;
+  const candidates = index.candidates;
+  let count = 0;
+  const k = lists.length;
+  const positions = index.listPositions;
+  const judge = (slot: number, queryGain: number, recordGain: number, otherWeight: number) => {
     const total = queryWeight + otherWeight;
-    if (skippedByWord.size > 0) {
+    const loose =
+      (Math.min(queryGain + skippedQueryGain, queryWeight) + Math.min(recordGain + skippedRecordGain, otherWeight)) /
+      total;
+    if (!(loose >= floor - 1e-9)) return;
+    for (let j = 0; j < skippedLists.length; j++) {
+      const list = skippedLists[j].slots;
+      const at = seek(list, positions[k + j], slot);
+      positions[k + j] = at;
+      if (at < list.length && list[at] === slot) {
+        queryGain += skipped[j].queryGain;
+        recordGain += skipped[j].recordGain;
+      }
+    }
+    const bound = (Math.min(queryGain, queryWeight) + Math.min(recordGain, otherWeight)) / total;
+    if (Math.abs(bound - floor) < 1e-9 || Math.abs(loose - floor) < 1e-9) settleLater[settleCount++] = slot;
+    else if (bound >= floor && !exclude.has(slot)) candidates[count++] = slot;
+  };
+
+  // Records of short lists: their gains from the short lists, then from the long ones by search.
+  if (fewCount > 0) {
+    const fewQuery = index.fewQuery;
+    const fewRecord = index.fewRecord;
+    fewQuery.fill(0, 0, fewCount);
+    fewRecord.fill(0, 0, fewCount);
+    for (let r = 0; r < k + skippedLists.length; r++) positions[r] = 0;
+    for (const source of read) {
+      const posting = index.byWord.get(source.word);
+      if (posting === undefined) continue;
+      if (typeof posting === 'number' || posting.slots.length <= shortList) {
+        let row = 0;
+        const slots = typeof posting === 'number' ? [posting] : posting.slots;
+        for (const slot of slots) {
+          while (few[row] < slot) row++;
+          fewQuery[row] += source.queryGain;
+          fewRecord[row] += source.recordGain;
+        }
+      }
+    }
+    for (let row = 0; row < fewCount; row++) {
+      const slot = few[row];
+      let queryGain = fewQuery[row];
+      let recordGain = fewRecord[row];
+      for (let r = 0; r < k; r++) {
+        const list = lists[r].slots;
+        const at = seek(list, positions[r], slot);
+        positions[r] = at;
+        if (at < list.length && list[at] === slot) {
+          queryGain += listQuery[r];
+          recordGain += listRecord[r];
+        }
+      }
+      judge(slot, queryGain, recordGain, index.nameWeights[slot]);
+    }
+  }
+
+  // The long lists, merged: each of their records once, in slot order, but those of short lists.
+  let found = fewCount;
+  for (let r = 0; r < k + skippedLists.length; r++) positions[r] = 0;
+  let fewAt = 0;
+  for (;;) {
+    let slot = 0x7fffffff;
+    for (let r = 0; r < k; r++) {
+      const at = positions[r];
+      const list = lists[r].slots;
+      if (at < list.length && list[at] < slot) slot = list[at];
+    }
+    if (slot === 0x7fffffff) break;
+    let queryGain = 0;
+    let recordGain = 0;
+    let otherWeight = 0;
+    for (let r = 0; r < k; r++) {
+      const at = positions[r];
+      const list = lists[r].slots;
+      if (at < list.length && list[at] === slot) {
+        queryGain += listQuery[r];
+        recordGain += listRecord[r];
+        otherWeight = lists[r].weights[at];
+        positions[r] = at + 1;
+      }
+    }
+    while (fewAt < fewCount && few[fewAt] < slot) fewAt++;
+    if (fewAt < fewCount && few[fewAt] === slot) continue;
+    found++;
+    judge(slot, queryGain, recordGain, otherWeight);
+  }
+
+  /**
+   * The exact rule for one record, with every sum in the order the rule has always used: the read
+   * sources largest first; the skipped sources no longer than 48 times the records found, smallest
+   * first; a first bound with the other skipped sources counted as held; then those it holds, in the
+   * record's word order.
+   */
+  const settle = (slot: number) => {
+    let queryGain = 0;
+    let recordGain = 0;
+    for (const source of read) {
+      if (listHolds(index.byWord.get(source.word), slot)) {
+        queryGain += source.queryGain;
+        recordGain += source.recordGain;
+      }
+    }
+    let unreadQueryGain = 0;
+    let unreadRecordGain = 0;
+    const unread: WordSource[] = [];
+    for (let j = 0; j < skipped.length; j++) {
+      if (skippedLists[j].slots.length <= found * 48) {
+        if (listHolds(skippedLists[j], slot)) {
+          queryGain += skipped[j].queryGain;
+          recordGain += skipped[j].recordGain;
+        }
+      } else {
+        unreadQueryGain += skipped[j].queryGain;
+        unreadRecordGain += skipped[j].recordGain;
+        unread.push(skipped[j]);
+      }
+    }
+    const otherWeight = index.nameWeights[slot];
+    const total = queryWeight + otherWeight;
+    if (
+      !(
+        (Math.min(queryGain + unreadQueryGain, queryWeight) + Math.min(recordGain + unreadRecordGain, otherWeight)) /
+          total >=
+        floor
+      )
+    )
+      return;
+    if (unread.length > 0) {
       for (const word of index.entries[slot]!.prepared.words) {
-        const source = skippedByWord.get(word);
+        const source = unread.find((candidate) => candidate.word === word);
         if (source !== undefined) {
           queryGain += source.queryGain;
           recordGain += source.recordGain;
         }
       }
     }
-    if ((Math.min(queryGain, queryWeight) + Math.min(recordGain, otherWeight)) / total >= floor) slots.add(slot);
-  }
+    if ((Math.min(queryGain, queryWeight) + Math.min(recordGain, otherWeight)) / total >= floor && !exclude.has(slot))
+      candidates[count++] = slot;
+  };
+  for (let i = 0; i < settleCount; i++) settle(settleLater[i]);
+  return count;
+}
+
+/** The records worth scoring for `prepared`: every one the scorer could put at or above "possible". */
+export function candidateSlots(index: ConflictIndex, prepared: PreparedCustomer): Set<number> {
+  const alphabet = alphabetOf(index);
+  const slots = keyCandidates(index, prepared, alphabet);
+  const count = wordCandidates(index, prepared, alphabet, slots);
+  for (let i = 0; i < count; i++) slots.add(index.candidates[i]);
   return slots;
 }
 
 /** Scores the candidates for a subject. Exposed for tools that compare the index with a plain scan. */
 export function scoreCandidates(index: ConflictIndex, prepared: PreparedCustomer): ScoredRecord[] {
   const scored: ScoredRecord[] = [];
-  for (const slot of candidateSlots(index, prepared)) {
+  const consider = (slot: number) => {
     const entry = index.entries[slot]!;
-    const { score } = compareCustomers(prepared, entry.prepared);
+    const score = matchScore(prepared, entry.prepared);
     if (score >= matchThresholds.possible) scored.push({ record: entry.record, prepared: entry.prepared, score });
-  }
+  };
+  const alphabet = alphabetOf(index);
+  const keySlots = keyCandidates(index, prepared, alphabet);
+  for (const slot of keySlots) consider(slot);
+  const count = wordCandidates(index, prepared, alphabet, keySlots);
+  const candidates = index.candidates;
+  for (let i = 0; i < count; i++) consider(candidates[i]);
   return scored;
 }
 

@@ -5,17 +5,22 @@ import {
   boundedEditDistance,
   checkConflictsByScan,
   compareCustomers,
+  matchThresholds,
   prepareCustomer,
   type KnownCustomerRecord,
 } from '../conflicts.ts';
 import {
+  candidateSlots,
   checkConflict,
   createConflictIndex,
   indexedEntries,
   indexedRecordCount,
   removeRecord,
+  scoreCandidates,
   upsertRecord,
+  wordCandidatesByScan,
 } from '../conflictIndex.ts';
+import { seededRandom } from '../../seededRandom.ts';
 import { now } from './data/registrations.ts';
 
 const protectedRegistration: KnownCustomerRecord = {
@@ -230,6 +235,82 @@ describe('conflict index', () => {
         assert.equal(fromIndex.score, fromScan.score);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('conflict index pruning', () => {
+  // Worlds large enough that several words hold more than the 2,000 records above which a word list
+  // may be skipped, with typo neighbours among the frequent words (Hansen, Jansen, Hanssen), records
+  // removed and re-added (reused slots), and names of every length.
+  const frequent = ['Hansen', 'Jansen', 'Novak'];
+  const common = ['Foods', 'Systems', 'Group'];
+  const rare = ['Hanssen', 'Novaks', 'Tanaca', 'Quintronex', 'Zephyr', 'Marinne', 'Marine', 'Delta', 'Of'];
+  const syllables = ['ka', 'lo', 'mi', 'stra', 'ven', 'dor', 'qua', 'zel'];
+  function worldName(random: () => number): string {
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+    const words: string[] = [];
+    const count = 1 + Math.floor(random() * 4);
+    for (let i = 0; i < count; i++) {
+      const roll = random();
+      if (roll < 0.45) words.push(pick(frequent));
+      else if (roll < 0.75) words.push(pick(common));
+      else if (roll < 0.85) words.push(pick(rare));
+      else words.push(pick(syllables) + pick(syllables) + pick(syllables));
+    }
+    return `${words.join(random() < 0.2 ? ' & ' : ' ')}${random() < 0.3 ? ' GmbH' : ''}`;
+  }
+
+  it('never drops a record that the word rule without pruning keeps, and scores like a linear scan', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const random = seededRandom(seed);
+        const index = createConflictIndex();
+        const size = 11_000 + Math.floor(random() * 3_000);
+        for (let i = 0; i < size; i++) {
+          upsertRecord(index, {
+            id: `k${i}`,
+            kind: 'customer',
+            company: worldName(random),
+            domain: random() < 0.1 ? `d${Math.floor(random() * 50)}.example` : null,
+          });
+        }
+        for (let i = 0; i < 300; i++) removeRecord(index, `k${Math.floor(random() * size)}`);
+        for (let i = 0; i < 300; i++)
+          upsertRecord(index, { id: `r${i}`, kind: 'customer', company: worldName(random) });
+        const known = indexedEntries(index);
+        const listed = (word: string) => {
+          const posting = index.byWord.get(word);
+          return typeof posting === 'object' ? posting.slots.length : 0;
+        };
+        assert.ok(listed('hansen') > 2_000 && listed('foods') > 2_000, 'frequent words are long enough to be skipped');
+        for (let q = 0; q < 6; q++) {
+          const probe = {
+            id: `probe${q}`,
+            company: worldName(random),
+            domain: random() < 0.2 ? `d${Math.floor(random() * 50)}.example` : null,
+          };
+          const prepared = prepareCustomer(probe);
+          const found = candidateSlots(index, prepared);
+          for (const slot of wordCandidatesByScan(index, prepared)) {
+            assert.ok(found.has(slot), `"${probe.company}" lost "${index.entries[slot]!.record.company}"`);
+          }
+          // Whatever the index scores, it scores as the scan does; and every record the scan puts at or
+          // above "possible" that the word rule keeps is among the index's results.
+          const scan = new Map<string, number>();
+          for (const entry of known) {
+            const { score } = compareCustomers(prepared, entry.prepared);
+            if (score >= matchThresholds.possible) scan.set(entry.record.id, score);
+          }
+          const fromIndex = new Map(scoreCandidates(index, prepared).map((s) => [s.record.id, s.score]));
+          for (const [id, score] of fromIndex) assert.equal(scan.get(id), score);
+          const kept = new Set(
+            [...wordCandidatesByScan(index, prepared)].map((slot) => index.entries[slot]!.record.id),
+          );
+          for (const [id, score] of scan) if (kept.has(id)) assert.equal(fromIndex.get(id), score, id);
+        }
+      }),
+      { numRuns: 8 },
     );
   });
 });
