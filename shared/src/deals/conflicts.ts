@@ -382,11 +382,24 @@ export function tokenSimilarity(a: string, b: string): number {
   return distance > allowance ? 0 : 1 - (0.6 * distance) / longer;
 }
 
+/** The first of `a`'s domains whose name (before the first dot) one of `b`'s domains shares. */
+function sharedDomainLabel(a: readonly string[], b: readonly string[]): string | undefined {
+  for (const x of a) {
+    const label = domainLabel(x);
+    for (const y of b) if (domainLabel(y) === label) return x;
+  }
+  return undefined;
+}
+
+let bestForB = new Float64Array(16);
+
 /** Share of the words, by weight, that the two names have in common (a weighted Dice coefficient). */
 function tokenOverlap(a: PreparedCustomer, b: PreparedCustomer): number {
   if (a.totalWeight === 0 || b.totalWeight === 0) return 0;
   let matched = 0;
-  const bestForB = new Array<number>(b.words.length).fill(0);
+  // Scratch reused across calls (this runs for every candidate of every check).
+  if (bestForB.length < b.words.length) bestForB = new Float64Array(b.words.length * 2);
+  bestForB.fill(0, 0, b.words.length);
   for (let i = 0; i < a.words.length; i++) {
     let best = 0;
     for (let j = 0; j < b.words.length; j++) {
@@ -435,22 +448,43 @@ export interface MatchScore {
  */
 export function compareCustomers(a: PreparedCustomer, b: PreparedCustomer, explain = false): MatchScore {
   const reasons: string[] = [];
+  return { score: scoreCustomers(a, b, explain ? reasons : null), reasons };
+}
+
+/** The score alone, as `compareCustomers` gives it, without allocating: the index scores thousands per check. */
+export function matchScore(a: PreparedCustomer, b: PreparedCustomer): number {
+  return scoreCustomers(a, b, null);
+}
+
+/** Upper bound of `spellingSimilarity` from the lengths alone (the distance is at least their difference). */
+function spellingBound(a: string, b: string): number {
+  const longer = Math.max(a.length, b.length);
+  if (longer < 6) return 0;
+  const difference = Math.abs(a.length - b.length);
+  return difference > Math.floor(longer * 0.12) ? 0 : 1 - difference / longer;
+}
+
+function scoreCustomers(a: PreparedCustomer, b: PreparedCustomer, reasons: string[] | null): number {
   let name: number;
   if (a.key === b.key) {
     name = 1;
-    if (explain)
+    if (reasons !== null)
       reasons.push(
         `the company names are the same once case, accents, punctuation and legal forms are ignored ("${a.key}")`,
       );
   } else if (a.compact === b.compact) {
     name = 0.97;
-    if (explain) reasons.push(`the company names differ only in spacing ("${a.key}" and "${b.key}")`);
+    if (reasons !== null) reasons.push(`the company names differ only in spacing ("${a.key}" and "${b.key}")`);
   } else {
     const words = tokenOverlap(a, b);
-    const spelling = spellingSimilarity(a.compact, b.compact) * 0.97;
     const acronym = isAcronymOf(a, b) || isAcronymOf(b, a) ? 0.8 : 0;
+    // The edit distance of the whole names only matters when it could beat the other two measures.
+    const spelling =
+      spellingBound(a.compact, b.compact) * 0.97 > Math.max(words, acronym)
+        ? spellingSimilarity(a.compact, b.compact) * 0.97
+        : 0;
     name = Math.max(words, spelling, acronym);
-    if (explain && name > 0) {
+    if (reasons !== null && name > 0) {
       if (name === acronym)
         reasons.push(
           `"${a.key.length < b.key.length ? a.key : b.key}" reads as the initials of "${a.key.length < b.key.length ? b.key : a.key}"`,
@@ -469,24 +503,26 @@ export function compareCustomers(a: PreparedCustomer, b: PreparedCustomer, expla
     if (shared !== undefined) {
       // One registrable domain is one organisation, whatever the names on the forms say.
       score = Math.max(score, 0.95);
-      if (explain) reasons.unshift(`the same web or e-mail domain (${shared}), subdomains included`);
+      if (reasons !== null) reasons.unshift(`the same web or e-mail domain (${shared}), subdomains included`);
     } else {
-      const sharedLabel = a.domains.find((x) => b.domains.some((y) => domainLabel(x) === domainLabel(y)));
+      const sharedLabel = sharedDomainLabel(a.domains, b.domains);
       if (sharedLabel !== undefined) {
         score = Math.min(1, score + 0.05);
-        if (explain)
+        if (reasons !== null)
           reasons.push(`the web domains share the name "${domainLabel(sharedLabel)}" under different endings`);
       } else {
         score *= 0.9;
-        if (explain) reasons.push(`the web domains differ (${a.domains.join(', ')} and ${b.domains.join(', ')})`);
+        if (reasons !== null)
+          reasons.push(`the web domains differ (${a.domains.join(', ')} and ${b.domains.join(', ')})`);
       }
     }
   }
   if (a.country !== null && b.country !== null && a.country !== b.country) {
     score *= 0.9;
-    if (explain) reasons.push(`the countries differ (${a.country.toUpperCase()} and ${b.country.toUpperCase()})`);
+    if (reasons !== null)
+      reasons.push(`the countries differ (${a.country.toUpperCase()} and ${b.country.toUpperCase()})`);
   }
-  return { score: Math.round(score * 1000) / 1000, reasons };
+  return Math.round(score * 1000) / 1000;
 }
 
 /** A registration or check subject: who is asking, and since when, so "first valid registration wins". */
@@ -599,6 +635,13 @@ export function decideConflict(
   let best: { verdict: ConflictVerdict; candidate: ScoredRecord; why: string } | null = null;
   for (const candidate of candidates) {
     if (candidate.score < matchThresholds.possible) continue;
+    if (best !== null) {
+      // `isBetter` is a strict total order, so a candidate that could not beat the best so far even with
+      // the strongest hold cannot beat the final one: its hold (dates, text) need not be worked out.
+      const reachable = verdictRank[candidate.score >= matchThresholds.conflict ? 'conflict' : 'possible'];
+      const bestRank = verdictRank[best.verdict];
+      if (reachable < bestRank || (reachable === bestRank && candidate.score < best.candidate.score)) continue;
+    }
     const hold = recordHold(candidate.record, subject, now);
     if (hold === null) continue;
     const verdict: ConflictVerdict =
@@ -650,7 +693,7 @@ export function checkConflictsByScan(
   const preparedSubject = prepareCustomer(subject);
   const scored: ScoredRecord[] = [];
   for (const entry of known) {
-    const { score } = compareCustomers(preparedSubject, entry.prepared);
+    const score = matchScore(preparedSubject, entry.prepared);
     if (score >= matchThresholds.possible) scored.push({ ...entry, score });
   }
   return decideConflict(subject, preparedSubject, scored, now);

@@ -357,7 +357,8 @@ export function registrableDomain(input: string | null | undefined): string | nu
 
 /** The label a company chose, without its registry: "acme.co.uk" → "acme". */
 export function domainLabel(registrable: string): string {
-  return registrable.split('.')[0];
+  const dot = registrable.indexOf('.');
+  return dot < 0 ? registrable : registrable.slice(0, dot);
 }
 
 /**
