@@ -18,6 +18,9 @@ import { migrate } from '../../server/src/store/migrate.ts';
 import { createApiToken, createUser } from '../../server/src/auth/identity.ts';
 import { createRecord } from '../../server/src/store/repository.ts';
 import { objectNamed, prmObjects } from '../../shared/src/schema/registry.ts';
+import type { KnownCustomerRecord } from '../../shared/src/deals/conflicts.ts';
+import { seededRandom } from '../../shared/src/seededRandom.ts';
+import { domainFor, makeGenerator, variantOf } from './customers.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -135,32 +138,38 @@ async function load(
   };
 }
 
-const customers = [
-  'Acme',
-  'Globex',
-  'Initech',
-  'Umbrella',
-  'Hooli',
-  'Soylent',
-  'Cyberdyne',
-  'Tyrell',
-  'Wonka',
-  'Oscorp',
-];
-const registrationBody = (n: number) =>
-  JSON.stringify({
-    // Mostly new customers; every tenth repeats an earlier one, so conflicts are found and flagged too.
-    customerName:
-      n % 10 === 0
-        ? `${customers[n % customers.length]} Holdings`
-        : `${customers[n % customers.length]} ${n} Industries`,
-    customerDomain: n % 10 === 0 ? `${customers[n % customers.length].toLowerCase()}.example` : `c${n}.example`,
-    customerCountry: 'DE',
-    opportunityName: `Opportunity ${n}`,
-    currency: 'USD',
-    amount: 1_000_000 + (n % 1000),
-    expectedCloseOn: '2027-06-30',
-  });
+/**
+ * Registrations as partners send them: realistic new customers (scripts/bench/customers.ts), and one in
+ * ten a partner's retyping of a customer registered earlier in the run, so conflicts are found and
+ * flagged too. The same sequence on every run.
+ */
+function registrations(seed = 42) {
+  const random = seededRandom(seed);
+  const company = makeGenerator(random);
+  const domains = new Set<string>();
+  const earlier: KnownCustomerRecord[] = [];
+  return (n: number): string => {
+    let customer: { company: string; domain: string | null; country: string };
+    if (earlier.length > 20 && random() < 0.1) {
+      const known = earlier[Math.floor(random() * earlier.length)];
+      customer = { ...variantOf(known, random), country: known.country ?? 'DE' };
+    } else {
+      const made = company();
+      const domain = domainFor(made.core, made.country, domains);
+      earlier.push({ id: `r${n}`, kind: 'registration', company: made.name, domain, country: made.country.code });
+      customer = { company: made.name, domain, country: made.country.code };
+    }
+    return JSON.stringify({
+      customerName: customer.company,
+      customerDomain: customer.domain ?? undefined,
+      customerCountry: customer.country,
+      opportunityName: `Opportunity ${n}`,
+      currency: 'USD',
+      amount: 1_000_000 + (n % 1000),
+      expectedCloseOn: '2027-06-30',
+    });
+  };
+}
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -203,6 +212,7 @@ export async function run(argv: string[]): Promise<void> {
     try {
       process.stderr.write(`${kind}: warming up...\n`);
       await load(url, tokens, 2, 10, () => ({ method: 'GET', path: '/api/auth/me' }));
+      const registrationBody = registrations();
       for (const [name, request] of [
         ['baseline: GET /api/auth/me', () => ({ method: 'GET' as const, path: '/api/auth/me' })],
         [
