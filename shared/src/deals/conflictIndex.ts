@@ -64,6 +64,8 @@ export interface ConflictIndex {
   letters: Map<string, number>;
   /** A counting Bloom filter of indexed words, so typo candidates are tested by hash before any string is built. */
   wordFilter: Uint8Array;
+  /** log2 of the filter's size; it grows with the index (see `growFilter`). */
+  filterBits: number;
   /**
    * Scratch space for one check, reused from check to check: the records the read word lists found, in
    * slot order, with their query-side and record-side gains; the position reached in each list; and the
@@ -83,8 +85,14 @@ export interface ConflictIndex {
   nameWeights: Float32Array;
 }
 
-/** 2^26 one-byte counters (64 MB), four per name or word (see `filterMaybe`). */
-const filterBits = 26;
+/**
+ * The word filter's size: at least 2^16 one-byte counters (64 KB) and at most 2^26 (64 MB), 32 counters
+ * per name or word indexed, four of them set for each (see `filterMaybe`). A small index keeps a filter
+ * that stays in the processor's cache; a million names need the largest.
+ */
+const smallestFilterBits = 16;
+const largestFilterBits = 26;
+const countersPerEntry = 32;
 const baseA = 131;
 const baseB = 1_000_003;
 
@@ -121,8 +129,8 @@ function mix(hash: number): number {
  */
 const blockBits = 6;
 const blockMask = (1 << blockBits) - 1;
-function filterBlock(mixedA: number): number {
-  return (mixedA >>> (32 - filterBits + blockBits)) << blockBits;
+function filterBlock(mixedA: number, bits: number): number {
+  return (mixedA >>> (32 - bits + blockBits)) << blockBits;
 }
 
 /**
@@ -131,10 +139,10 @@ function filterBlock(mixedA: number): number {
  * two lookups in maps of a million names, so false answers are kept rare (about 1 in 4,000 at a million
  * names, against 1 in 20 with two counters in a quarter of the size).
  */
-function filterMaybe(filter: Uint8Array, hashA: number, hashB: number): boolean {
+function filterMaybe(filter: Uint8Array, bits: number, hashA: number, hashB: number): boolean {
   const a = mix(hashA | 0);
   const b = mix(hashB | 0);
-  const block = filterBlock(a);
+  const block = filterBlock(a, bits);
   return (
     filter[block + (a & blockMask)] !== 0 &&
     filter[block + (b & blockMask)] !== 0 &&
@@ -146,7 +154,7 @@ function filterMaybe(filter: Uint8Array, hashA: number, hashB: number): boolean 
 function filterChange(index: ConflictIndex, word: string, change: 1 | -1): void {
   const a = mix(wordHash(word, baseA));
   const b = mix(wordHash(word, baseB));
-  const block = filterBlock(a);
+  const block = filterBlock(a, index.filterBits);
   // A counter two of the offsets share is counted twice, and taken back twice on removal.
   for (const offset of [
     a & blockMask,
@@ -176,7 +184,8 @@ export function createConflictIndex(): ConflictIndex {
     byInitials: new Map(),
     byWord: new Map(),
     letters: new Map(),
-    wordFilter: new Uint8Array(1 << filterBits),
+    wordFilter: new Uint8Array(1 << smallestFilterBits),
+    filterBits: smallestFilterBits,
     foundSlots: new Int32Array(1024),
     fewSlots: new Int32Array(1024),
     fewQuery: new Float64Array(1024),
@@ -394,11 +403,12 @@ function indexedWordsOneEditAway(
   }
   // Touch every block first (kept in a module variable, so the loads are not optimised away).
   let touched = 0;
-  for (let v = 0; v < count; v++) touched += filter[filterBlock(mix(hashA[v] | 0))];
+  const bits = index.filterBits;
+  for (let v = 0; v < count; v++) touched += filter[filterBlock(mix(hashA[v] | 0), bits)];
   _blocksTouched = touched;
   const found: string[] = [];
   for (let v = 0; v < count; v++) {
-    if (!filterMaybe(filter, hashA[v], hashB[v])) continue;
+    if (!filterMaybe(filter, bits, hashA[v], hashB[v])) continue;
     const kind = edit[v] & 7;
     const at = (edit[v] >>> 3) & 0x1fff;
     const letter = String.fromCharCode(edit[v] >>> 16);
@@ -461,6 +471,19 @@ export function upsertRecord(index: ConflictIndex, record: KnownCustomerRecord):
     }
     wordAdd(index, word, slot, weight);
   }
+  growFilter(index);
+}
+
+/** Rebuilds the word filter four times larger once the index has outgrown it (never smaller). */
+function growFilter(index: ConflictIndex): void {
+  const entries = index.slotById.size + index.byWord.size;
+  let bits = index.filterBits;
+  while (bits < largestFilterBits && entries * countersPerEntry > 1 << bits) bits += 2;
+  if (bits === index.filterBits) return;
+  index.filterBits = Math.min(bits, largestFilterBits);
+  index.wordFilter = new Uint8Array(1 << index.filterBits);
+  for (const entry of index.entries) if (entry !== undefined) filterChange(index, entry.prepared.compact, 1);
+  for (const word of index.byWord.keys()) filterChange(index, word, 1);
 }
 
 /** Forgets a record (deleted, or no longer relevant); unknown ids are ignored. */

@@ -184,6 +184,25 @@ describe('conflict index', () => {
     assert.equal(checkConflict(index, { id: 's', company: 'Quintornex Analytics Ltd' }, now).verdict, 'conflict');
   });
 
+  it('keeps finding typos of names indexed before and after its word filter grows', () => {
+    const index = createConflictIndex();
+    upsertRecord(index, { id: 'c-first', kind: 'customer', company: 'Quintronex Analytics' });
+    const smallFilter = index.wordFilter.length;
+    for (let i = 0; i < 5000; i++)
+      upsertRecord(index, { id: `c-${i}`, kind: 'customer', company: `Filler${i.toString(36)}word Holdings` });
+    upsertRecord(index, { id: 'c-last', kind: 'customer', company: 'Zephyrion Robotics' });
+    assert.ok(index.wordFilter.length > smallFilter, `${index.wordFilter.length} > ${smallFilter}`);
+    assert.equal(index.wordFilter.length, 2 ** index.filterBits);
+    for (const [company, match] of [
+      ['Quintornex Analytics Ltd', 'c-first'],
+      ['Zephyrino Robotics', 'c-last'],
+      ['Quintronex Analytcs', 'c-first'],
+    ]) {
+      const decision = checkConflict(index, { id: 's', company }, now);
+      assert.equal(decision.match?.id, match, company);
+    }
+  });
+
   it('finds initials only as possible matches', () => {
     const index = worldOf({ id: 'c-1', kind: 'customer', company: 'International Business Machines' });
     assert.equal(checkConflict(index, { id: 's', company: 'IBM' }, now).verdict, 'possible');
