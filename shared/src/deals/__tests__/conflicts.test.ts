@@ -259,7 +259,7 @@ describe('conflict index', () => {
 });
 
 describe('conflict index pruning', () => {
-  // Worlds large enough that several words hold more than the 2,000 records above which a word list
+  // Worlds large enough that several words hold far more than the 200 records above which a word list
   // may be skipped, with typo neighbours among the frequent words (Hansen, Jansen, Hanssen), records
   // removed and re-added (reused slots), and names of every length.
   const frequent = ['Hansen', 'Jansen', 'Novak'];
