@@ -101,35 +101,43 @@ async function certificationsOf(tx: Tx, partnerId: string): Promise<Certificatio
   })) as unknown as Certification[];
 }
 
-/** Reminder and expiry timers for an approved registration's window (re-scheduled on extension). */
-async function scheduleProtectionTimers(
+/**
+ * When the next thing happens to an approved registration's window after `after` (ms): a reminder
+ * before it ends, or its expiry when the program expires registrations automatically; null if nothing.
+ */
+export function nextProtectionEvent(
+  registration: DealRegistration,
+  policy: RegistrationPolicy,
+  after: number,
+): number | null {
+  if (!registration.protectionEndsAt) return null;
+  const ends = Date.parse(registration.protectionEndsAt);
+  const times = policy.reminderDaysBeforeEnd.map((days) => ends - days * 86_400_000);
+  if (policy.autoExpire) times.push(ends);
+  const upcoming = times.filter((at) => at > after);
+  return upcoming.length ? Math.min(...upcoming) : null;
+}
+
+/**
+ * The registration's protection timer: one job at the next reminder or the expiry, which does what is
+ * due and sets the next one (jobs/dealJobs.ts). One row per registration rather than one per reminder:
+ * registering is the hottest write there is. An extended window gets a timer of its own.
+ */
+export async function scheduleProtectionTimers(
   tx: Tx,
   now: Date,
   registration: DealRegistration,
   policy: RegistrationPolicy,
 ): Promise<void> {
-  if (!registration.protectionEndsAt) return;
-  const ends = Date.parse(registration.protectionEndsAt);
-  const jobs: NewJob[] = [];
-  for (const days of policy.reminderDaysBeforeEnd) {
-    const at = ends - days * 86_400_000;
-    if (at <= now.getTime()) continue;
-    jobs.push({
-      kind: 'registration-reminder',
-      runAt: new Date(at),
-      payload: { registration: registration.id, daysBefore: days, protectionEndsAt: registration.protectionEndsAt },
-      dedupeKey: `registration-reminder:${registration.id}:${registration.protectionEndsAt}:${days}`,
-    });
-  }
-  if (policy.autoExpire) {
-    jobs.push({
-      kind: 'registration-expiry',
-      runAt: new Date(ends),
-      payload: { registration: registration.id, protectionEndsAt: registration.protectionEndsAt },
-      dedupeKey: `registration-expiry:${registration.id}:${registration.protectionEndsAt}`,
-    });
-  }
-  await scheduleJobs(tx, now, jobs);
+  const at = nextProtectionEvent(registration, policy, now.getTime());
+  if (at === null) return;
+  const job: NewJob = {
+    kind: 'registration-protection',
+    runAt: new Date(at),
+    payload: { registration: registration.id, protectionEndsAt: registration.protectionEndsAt },
+    dedupeKey: `registration-protection:${registration.id}:${registration.protectionEndsAt}:${at}`,
+  };
+  await scheduleJobs(tx, now, [job]);
 }
 
 /**

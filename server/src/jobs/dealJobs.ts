@@ -1,13 +1,16 @@
 /**
- * Registration timers: reminders before protection ends, and expiry when it has ended. Each re-reads
- * the registration, so a timer for a window that was extended or closed since does nothing.
+ * Registration timers: reminders before protection ends, and expiry when it has ended. A registration
+ * has one timer at a time (`registration-protection`), which sends what is due, expires the window when
+ * it has ended, and sets the next timer. Each step re-reads the registration, so a timer for a window
+ * that was extended or closed since does nothing. (`registration-reminder` and `registration-expiry` are
+ * the single-purpose timers of earlier versions, still run for stores that hold them.)
  */
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import type { DealRegistration } from '../../../shared/src/generated/types.ts';
 import { expiryDue, remindersDue } from '../../../shared/src/deals/policy.ts';
 import { transitionRegistration } from '../../../shared/src/deals/lifecycle.ts';
 import { audit, findRecord, writeUpdate } from '../store/repository.ts';
-import { policyFor } from '../actions/deals.ts';
+import { nextProtectionEvent, policyFor, scheduleProtectionTimers } from '../actions/deals.ts';
 import type { JobHandler } from './queue.ts';
 
 const registrations = objectNamed(prmObjects, 'dealRegistration');
@@ -69,7 +72,20 @@ export const registrationReminder: JobHandler = async (tx, job, now) => {
   }
 };
 
+export const registrationProtection: JobHandler = async (tx, job, now) => {
+  await registrationReminder(tx, job, now);
+  await registrationExpiry(tx, job, now);
+  const record = await findRecord(tx, registrations, String(job.payload.registration));
+  if (!record) return;
+  const registration = record as unknown as DealRegistration;
+  if (registration.status !== 'approved' || registration.protectionEndsAt !== job.payload.protectionEndsAt) return;
+  const { policy } = await policyFor(tx, registration.partner);
+  if (nextProtectionEvent(registration, policy, now.getTime()) !== null)
+    await scheduleProtectionTimers(tx, now, registration, policy);
+};
+
 export const dealJobHandlers: Record<string, JobHandler> = {
+  'registration-protection': registrationProtection,
   'registration-expiry': registrationExpiry,
   'registration-reminder': registrationReminder,
 };

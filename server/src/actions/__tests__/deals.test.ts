@@ -7,6 +7,8 @@ import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { createApiToken, createUser } from '../../auth/identity.ts';
 import { startServer } from '../../server.ts';
 import { openSqlite } from '../../store/database.ts';
+import { runJob } from '../../jobs/queue.ts';
+import { jobHandlers } from '../../jobs/handlers.ts';
 import type { Role } from '../../../../shared/src/schema/roles.ts';
 
 const registration = (customerName: string, customerDomain: string, amount = 1_500_000) => ({
@@ -105,9 +107,59 @@ describe('deal registration over HTTP', () => {
       .where('payload', 'like', `%${approvedId}%`)
       .orderBy('run_at')
       .execute();
+    // One timer, at the first reminder (14 days before the end); it sets the next one when it runs.
     assert.deepEqual(
-      jobs.map((j) => j.kind),
-      ['registration-reminder', 'registration-reminder', 'registration-expiry'],
+      jobs.map((j) => [j.kind, j.run_at]),
+      [['registration-protection', '2027-03-12T10:00:00.000Z']],
+    );
+  });
+
+  it('walks the window with one timer at a time: each reminder once, then the expiry', async () => {
+    const response = await h.call(
+      'partnerRep',
+      'POST',
+      '/api/deal-registrations/register',
+      registration('Globex Timers AG', 'globex-timers.example'),
+    );
+    assert.equal(response.body.status, 'approved', JSON.stringify(response.body));
+    const id = response.body.id;
+    const pending = () =>
+      h.store.db
+        .selectFrom('job')
+        .select(['id', 'kind', 'run_at', 'payload', 'attempts'])
+        .where('payload', 'like', `%${id}%`)
+        .where('status', '=', 'pending')
+        .execute();
+    // Runs this registration's timer as the job runner would (claimed, then run), at its own time.
+    const runDue = async () => {
+      const [job] = await pending();
+      const at = new Date(job.run_at);
+      await h.store.db.updateTable('job').set({ status: 'running' }).where('id', '=', job.id).execute();
+      const payload = typeof job.payload === 'string' ? JSON.parse(job.payload) : job.payload;
+      const claimed = { id: job.id, kind: job.kind, runAt: job.run_at, payload, attempts: Number(job.attempts) };
+      assert.equal(await runJob(h.store, jobHandlers, claimed, at), 'done');
+      return at.toISOString();
+    };
+    const ran = [await runDue(), await runDue(), await runDue()];
+    assert.deepEqual(ran, ['2027-03-12T10:00:00.000Z', '2027-03-23T10:00:00.000Z', '2027-03-26T10:00:00.000Z']);
+    assert.deepEqual(await pending(), [], 'nothing is left once the window has expired');
+    const entries = await h.store.db
+      .selectFrom('audit_log')
+      .select(['action', 'after'])
+      .where('record_id', '=', id)
+      .where('action', 'in', ['protection-reminder', 'expire'])
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      entries.map((entry) => {
+        const after = typeof entry.after === 'string' ? JSON.parse(entry.after) : entry.after;
+        return entry.action === 'expire' ? ['expire', after.status] : ['protection-reminder', after.daysBeforeEnd];
+      }),
+      [
+        ['protection-reminder', 14],
+        ['protection-reminder', 3],
+        ['expire', 'expired'],
+      ],
     );
   });
 
