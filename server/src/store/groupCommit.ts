@@ -5,6 +5,8 @@
  * the next transaction, each inside its own savepoint: one that fails is rolled back alone, the others
  * commit, and nobody gets an answer before the commit that holds their change. At low load a batch is
  * one transaction of one piece of work, as before. (Neither better-sqlite3 nor Kysely batches commits.)
+ * Work given to it must only use the database: a piece of work that waits on something else (a call to
+ * another service) holds up every request in its batch.
  */
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
@@ -39,7 +41,14 @@ export function onTransactionFailure(root: Db, listener: () => void): void {
 }
 
 function transactionFailed(root: Db): void {
-  for (const listener of failureListeners.get(root) ?? []) listener();
+  for (const listener of failureListeners.get(root) ?? []) {
+    try {
+      listener();
+    } catch (error) {
+      // A cache that cannot be dropped must not stop the others, nor the transactions waiting.
+      console.error('A cache failed to forget a failed transaction:', error);
+    }
+  }
 }
 
 /** One transaction per call: PostgreSQL's commits run in parallel on the pool's connections. */
@@ -100,36 +109,42 @@ export function groupCommit(db: Db, dialect: Dialect, maxBatch = 256): Transacti
   }
 
   async function drain(): Promise<void> {
-    while (queue.length) {
-      const batch = queue.splice(0, maxBatch);
-      stats.transactions++;
-      stats.works += batch.length;
-      let outcomes: Outcome[];
-      try {
-        outcomes = await runBatch(batch);
-      } catch (error) {
-        // The batch did not commit (a lone piece of work failed, or the commit itself did).
-        transactionFailed(db);
-        for (const item of batch) item.reject(error);
-        continue;
+    try {
+      while (queue.length) {
+        const batch = queue.splice(0, maxBatch);
+        stats.transactions++;
+        stats.works += batch.length;
+        let outcomes: Outcome[];
+        try {
+          outcomes = await runBatch(batch);
+        } catch (error) {
+          // The batch did not commit (a lone piece of work failed, or the commit itself did).
+          transactionFailed(db);
+          for (const item of batch) item.reject(error);
+          continue;
+        }
+        batch.forEach((item, i) => {
+          const outcome = outcomes[i];
+          if (outcome.ok) item.resolve(outcome.value);
+          else item.reject(outcome.error);
+        });
       }
-      batch.forEach((item, i) => {
-        const outcome = outcomes[i];
-        if (outcome.ok) item.resolve(outcome.value);
-        else item.reject(outcome.error);
-      });
+    } finally {
+      scheduled = false;
+      if (queue.length) schedule();
     }
-    scheduled = false;
+  }
+
+  function schedule(): void {
+    scheduled = true;
+    // Wait for the requests already read from the sockets, so they join this batch.
+    setImmediate(() => void drain());
   }
 
   const run = <T>(work: TransactionWork<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!scheduled) {
-        scheduled = true;
-        // Wait for the requests already read from the sockets, so they join this batch.
-        setImmediate(() => void drain());
-      }
+      if (!scheduled) schedule();
     });
   return Object.assign(run, { stats });
 }

@@ -105,6 +105,26 @@ describe('group commit (SQLite on disk)', () => {
     assert.ok(!now.includes('d1') && !now.includes('d2'));
   });
 
+  test('a cache whose listener throws does not stop the transactions that follow', async () => {
+    onTransactionFailure(store.db, () => {
+      throw new Error('this cache cannot forget');
+    });
+    const failed = store.transaction(async (tx) => {
+      await sql`pragma defer_foreign_keys = on`.execute(tx.db);
+      await insert('f1', 999)(tx);
+    });
+    const logged: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args);
+    try {
+      await assert.rejects(failed, /FOREIGN KEY constraint failed/);
+    } finally {
+      console.error = original;
+    }
+    assert.match(String(logged.flat().join(' ')), /this cache cannot forget/);
+    assert.equal(await store.transaction(insert('f2')), 'f2');
+  });
+
   test('work arriving while a batch runs goes into the next batch', async () => {
     const { transactions } = store.transaction.stats;
     let second: Promise<string> | undefined;
