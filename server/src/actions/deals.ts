@@ -105,11 +105,7 @@ async function certificationsOf(tx: Tx, partnerId: string): Promise<Certificatio
  * When the next thing happens to an approved registration's window after `after` (ms): a reminder
  * before it ends, or its expiry when the program expires registrations automatically; null if nothing.
  */
-export function nextProtectionEvent(
-  registration: DealRegistration,
-  policy: RegistrationPolicy,
-  after: number,
-): number | null {
+function nextProtectionEvent(registration: DealRegistration, policy: RegistrationPolicy, after: number): number | null {
   if (!registration.protectionEndsAt) return null;
   const ends = Date.parse(registration.protectionEndsAt);
   const times = policy.reminderDaysBeforeEnd.map((days) => ends - days * 86_400_000);

@@ -1,28 +1,43 @@
 /**
  * Registration timers: reminders before protection ends, and expiry when it has ended. A registration
  * has one timer at a time (`registration-protection`), which sends what is due, expires the window when
- * it has ended, and sets the next timer. Each step re-reads the registration, so a timer for a window
- * that was extended or closed since does nothing. (`registration-reminder` and `registration-expiry` are
+ * it has ended, and sets the next timer. A timer re-reads the registration, so one for a window that
+ * was extended or closed since does nothing. (`registration-reminder` and `registration-expiry` are
  * the single-purpose timers of earlier versions, still run for stores that hold them.)
  */
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import type { DealRegistration } from '../../../shared/src/generated/types.ts';
-import { expiryDue, remindersDue } from '../../../shared/src/deals/policy.ts';
+import { expiryDue, remindersDue, type RegistrationPolicy } from '../../../shared/src/deals/policy.ts';
 import { transitionRegistration } from '../../../shared/src/deals/lifecycle.ts';
-import { audit, findRecord, writeUpdate } from '../store/repository.ts';
-import { nextProtectionEvent, policyFor, scheduleProtectionTimers } from '../actions/deals.ts';
-import type { JobHandler } from './queue.ts';
+import { audit, findRecord, writeUpdate, type Tx } from '../store/repository.ts';
+import type { PrmRecord } from '../store/records.ts';
+import { policyFor, scheduleProtectionTimers } from '../actions/deals.ts';
+import type { Job, JobHandler } from './queue.ts';
 
 const registrations = objectNamed(prmObjects, 'dealRegistration');
 
-export const registrationExpiry: JobHandler = async (tx, job, now) => {
+interface TimedWindow {
+  record: PrmRecord;
+  registration: DealRegistration;
+  policy: RegistrationPolicy;
+}
+
+/**
+ * The registration a timer was set for, with its policy, while the window the timer was set for is
+ * still open; null otherwise (a window extended since has its own timer).
+ */
+async function timedWindow(tx: Tx, job: Job): Promise<TimedWindow | null> {
   const record = await findRecord(tx, registrations, String(job.payload.registration));
-  if (!record) return;
+  if (!record) return null;
   const registration = record as unknown as DealRegistration;
-  // A window extended since this timer was set has its own timer.
-  if (registration.status !== 'approved' || registration.protectionEndsAt !== job.payload.protectionEndsAt) return;
+  if (registration.status !== 'approved' || registration.protectionEndsAt !== job.payload.protectionEndsAt) return null;
   const { policy } = await policyFor(tx, registration.partner);
-  if (!expiryDue(registration, policy, now.toISOString()).due) return;
+  return { record, registration, policy };
+}
+
+/** Expires the window when it has ended and the program expires windows by itself; says whether it did. */
+async function expireIfDue(tx: Tx, now: Date, { record, registration, policy }: TimedWindow): Promise<boolean> {
+  if (!expiryDue(registration, policy, now.toISOString()).due) return false;
   const expired = transitionRegistration(registration, 'expired', {
     actor: { kind: 'system', name: 'expiry' },
     now: now.toISOString(),
@@ -38,14 +53,11 @@ export const registrationExpiry: JobHandler = async (tx, job, now) => {
     { status: expired.status, closedAt: expired.closedAt },
     'expire',
   );
-};
+  return true;
+}
 
-export const registrationReminder: JobHandler = async (tx, job, now) => {
-  const record = await findRecord(tx, registrations, String(job.payload.registration));
-  if (!record) return;
-  const registration = record as unknown as DealRegistration;
-  if (registration.status !== 'approved' || registration.protectionEndsAt !== job.payload.protectionEndsAt) return;
-  const { policy } = await policyFor(tx, registration.partner);
+/** Sends the most urgent reminder that is due and not yet sent for this window. */
+async function remindIfDue(tx: Tx, now: Date, { registration, policy }: TimedWindow): Promise<void> {
   const sent = await tx.db
     .selectFrom('audit_log')
     .select('after')
@@ -70,18 +82,25 @@ export const registrationReminder: JobHandler = async (tx, job, now) => {
       protectionEndsAt: registration.protectionEndsAt,
     });
   }
+}
+
+export const registrationExpiry: JobHandler = async (tx, job, now) => {
+  const window = await timedWindow(tx, job);
+  if (window) await expireIfDue(tx, now, window);
 };
 
+export const registrationReminder: JobHandler = async (tx, job, now) => {
+  const window = await timedWindow(tx, job);
+  if (window) await remindIfDue(tx, now, window);
+};
+
+/** The one timer of a window: what is due now, then the next timer (none once the window expired). */
 export const registrationProtection: JobHandler = async (tx, job, now) => {
-  await registrationReminder(tx, job, now);
-  await registrationExpiry(tx, job, now);
-  const record = await findRecord(tx, registrations, String(job.payload.registration));
-  if (!record) return;
-  const registration = record as unknown as DealRegistration;
-  if (registration.status !== 'approved' || registration.protectionEndsAt !== job.payload.protectionEndsAt) return;
-  const { policy } = await policyFor(tx, registration.partner);
-  if (nextProtectionEvent(registration, policy, now.getTime()) !== null)
-    await scheduleProtectionTimers(tx, now, registration, policy);
+  const window = await timedWindow(tx, job);
+  if (!window) return;
+  await remindIfDue(tx, now, window);
+  if (await expireIfDue(tx, now, window)) return;
+  await scheduleProtectionTimers(tx, now, window.registration, window.policy);
 };
 
 export const dealJobHandlers: Record<string, JobHandler> = {
