@@ -801,6 +801,63 @@ export interface NpsResponse {
   category: "detractor" | "passive" | "promoter" | null;
 }
 
+/** An order booked in the ERP that a partner sold or resold: the ERP's view of partner revenue. */
+export interface SalesOrder {
+  id: string;
+  /** The record id in the CRM this record is synced with, if any. */
+  crmId: string | null;
+  /** Order number. */
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Incremented on every update; optimistic concurrency compares it. */
+  version: number;
+  /** The id the ERP gives the order; re-importing the same id updates the order. */
+  erpOrderId: string;
+  /** Id of a partner. */
+  partner: string;
+  /** The CRM opportunity the order closes, for attribution. Id of a opportunity. */
+  opportunity: string | null;
+  /** The registration the order came from, when known. Id of a dealRegistration. */
+  dealRegistration: string | null;
+  customerName: string;
+  /** YYYY-MM-DD. */
+  orderedOn: string;
+  currency: string;
+  /** Integer minor units of `currency`. */
+  amount: number;
+  status: "open" | "fulfilled" | "cancelled" | null;
+}
+
+/** An ERP invoice for a sales order: what was billed and when it was paid. */
+export interface Invoice {
+  id: string;
+  /** The record id in the CRM this record is synced with, if any. */
+  crmId: string | null;
+  /** Invoice number. */
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Incremented on every update; optimistic concurrency compares it. */
+  version: number;
+  /** The id the ERP gives the invoice; re-importing the same id updates the invoice. */
+  erpInvoiceId: string;
+  /** The order this invoice bills. Id of a salesOrder. */
+  salesOrder: string | null;
+  /** Id of a partner. */
+  partner: string;
+  /** YYYY-MM-DD. */
+  issuedOn: string;
+  /** YYYY-MM-DD. */
+  dueOn: string | null;
+  /** YYYY-MM-DD. */
+  paidOn: string | null;
+  currency: string;
+  /** Integer minor units of `currency`. */
+  amount: number;
+  status: "open" | "paid" | "void" | null;
+}
+
 export interface PrmRecords {
   program: Program;
   tier: Tier;
@@ -830,4 +887,6 @@ export interface PrmRecords {
   planAction: PlanAction;
   businessReview: BusinessReview;
   npsResponse: NpsResponse;
+  salesOrder: SalesOrder;
+  invoice: Invoice;
 }

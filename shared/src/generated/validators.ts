@@ -416,6 +416,34 @@ export const npsResponseInput = z.strictObject({
   category: z.enum(["detractor", "passive", "promoter"], 'must be one of: detractor, passive, promoter').nullable().optional(),
 });
 
+export const salesOrderInput = z.strictObject({
+  /** Order number. */
+  name: z.string('is required').min(1, 'is required').max(80, 'must be at most 80 characters'),
+  erpOrderId: z.string().max(80, 'must be at most 80 characters').min(1, 'is required'),
+  partner: z.string('must be the id of a partner').min(1, 'must be the id of a partner').max(64, 'is not a valid id'),
+  opportunity: z.string('must be the id of a opportunity').min(1, 'must be the id of a opportunity').max(64, 'is not a valid id').nullable().optional(),
+  dealRegistration: z.string('must be the id of a dealRegistration').min(1, 'must be the id of a dealRegistration').max(64, 'is not a valid id').nullable().optional(),
+  customerName: z.string().max(255, 'must be at most 255 characters').min(1, 'is required'),
+  orderedOn: z.iso.date('must be a date as YYYY-MM-DD'),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 currency code such as USD').optional(),
+  amount: z.number('must be a number').int('must be whole minor units (cents), not a decimal amount').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large'),
+  status: z.enum(["open", "fulfilled", "cancelled"], 'must be one of: open, fulfilled, cancelled').nullable().optional(),
+});
+
+export const invoiceInput = z.strictObject({
+  /** Invoice number. */
+  name: z.string('is required').min(1, 'is required').max(80, 'must be at most 80 characters'),
+  erpInvoiceId: z.string().max(80, 'must be at most 80 characters').min(1, 'is required'),
+  salesOrder: z.string('must be the id of a salesOrder').min(1, 'must be the id of a salesOrder').max(64, 'is not a valid id').nullable().optional(),
+  partner: z.string('must be the id of a partner').min(1, 'must be the id of a partner').max(64, 'is not a valid id'),
+  issuedOn: z.iso.date('must be a date as YYYY-MM-DD'),
+  dueOn: z.iso.date('must be a date as YYYY-MM-DD').nullable().optional(),
+  paidOn: z.iso.date('must be a date as YYYY-MM-DD').nullable().optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 currency code such as USD').optional(),
+  amount: z.number('must be a number').int('must be whole minor units (cents), not a decimal amount').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large'),
+  status: z.enum(["open", "paid", "void"], 'must be one of: open, paid, void').nullable().optional(),
+});
+
 export const inputValidators = {
   program: programInput,
   tier: tierInput,
@@ -445,4 +473,6 @@ export const inputValidators = {
   planAction: planActionInput,
   businessReview: businessReviewInput,
   npsResponse: npsResponseInput,
+  salesOrder: salesOrderInput,
+  invoice: invoiceInput,
 } as const;

@@ -9,6 +9,7 @@ import { mdfBudget, mdfAllocation, fundRequest, fundClaim } from '../mdf/schema.
 import { campaign, campaignAsset } from '../campaigns/schema.ts';
 import { jointBusinessPlan, planGoal, planAction, businessReview } from '../planning/schema.ts';
 import { npsResponse } from '../metrics/schema.ts';
+import { salesOrder, invoice } from '../revenue/schema.ts';
 import type { PrmObject } from './object.ts';
 
 export const prmObjects: readonly PrmObject[] = [
@@ -40,6 +41,8 @@ export const prmObjects: readonly PrmObject[] = [
   planAction,
   businessReview,
   npsResponse,
+  salesOrder,
+  invoice,
 ];
 
 export type Schema = readonly PrmObject[];
