@@ -37,6 +37,7 @@ import { HttpProblem, sendProblem } from './problems.ts';
 import { openApiDocument } from './openapi.ts';
 import { docsAsset, docsPage } from './docs.ts';
 import { rootPage, type DemoLogin } from './rootPage.ts';
+import { serverSecretBox, type SecretBox } from '../auth/secrets.ts';
 
 export interface AppOptions {
   store: Store;
@@ -47,6 +48,8 @@ export interface AppOptions {
   actions?: ActionDefinition[];
   /** Cookies are Secure unless this is false (plain-HTTP tests). */
   secureCookies?: boolean;
+  /** Seals secrets kept in the store (webhook and intake secrets); by default the server's (auth/secrets.ts). */
+  secrets?: SecretBox;
   logger?: boolean;
 }
 
@@ -59,6 +62,18 @@ declare module 'fastify' {
 }
 
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** What an integration door's routes get from the app (see the end of buildApp). */
+export interface Doors {
+  store: Store;
+  now: () => Date;
+  /** The server's secret box, made when first asked for. */
+  secrets: () => SecretBox;
+  /** The signed-in actor, or a 401 problem. */
+  requireActor: (request: FastifyRequest) => Actor;
+  /** A write transaction that answers once committed (group commit on the embedded store). */
+  inTransaction: <T>(work: (trx: Tx) => Promise<T>) => Promise<T>;
+}
 
 function requireActor(request: FastifyRequest): Actor {
   if (!request.actor)
@@ -127,6 +142,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
   const tx: Tx = { db: store.db, dialect: store.dialect, root: store.db };
   const inTransaction = <T>(work: (trx: Tx) => Promise<T>): Promise<T> => store.transaction(work);
+  // Made when first needed, so a server that keeps no secrets never asks for a key.
+  let secretsBox = options.secrets;
+  const secrets = (): SecretBox => (secretsBox ??= serverSecretBox(store));
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1_048_576 });
   await app.register(cookie);
@@ -424,6 +442,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       })),
     };
   });
+
+  // The integration doors (docs/integration.md): webhooks, intake, single sign-on, SCIM, import and
+  // export, xAPI. Each module registers its own routes with what it needs from here.
+  const doors: Doors = { store, now, secrets, requireActor, inTransaction };
+  void doors;
 
   // Documentation and the root page.
   const document = openApiDocument(actions);

@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { prmObjects } from '../../../../shared/src/schema/registry.ts';
 import type { PrmObject } from '../../../../shared/src/schema/object.ts';
 import { roles, roleDefinitions, type Role } from '../../../../shared/src/schema/roles.ts';
+import { randomBytes } from 'node:crypto';
 import { buildApp } from '../app.ts';
+import { secretBox } from '../../auth/secrets.ts';
 import { createApiToken, createUser } from '../../auth/identity.ts';
 import { createRecord, type Tx } from '../../store/repository.ts';
 import type { Actor } from '../../auth/policy.ts';
@@ -89,7 +91,7 @@ export async function startHarness(
           });
     tokens[role] = (await createApiToken(tx, now(), user, `${role} token`)).token;
   }
-  const app = await buildApp({ store, now, secureCookies: false });
+  const app = await buildApp({ store, now, secureCookies: false, secrets: secretBox(randomBytes(32)) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
