@@ -6,7 +6,7 @@
  * Targets on the embedded store: at least 3,000 registrations/s with p99 ≤ 20 ms.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -94,13 +94,31 @@ async function startChild(env: Record<string, string>, port: number): Promise<Ch
 
 interface Figures {
   requestsPerSecond: number;
+  /** The server process's CPU time (user + system) per request answered, in µs; null where /proc is absent. */
+  cpuPerRequest: number | null;
   p50: number;
   p99: number;
   non2xx: number;
   errors: number;
 }
 
+/**
+ * CPU time the server process has used so far (ms), from /proc/<pid>/stat: what a request costs the
+ * server whatever else the machine runs, where requests/s also depends on the load generator's share.
+ */
+function cpuMillis(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name; in clock ticks.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+const clockTicks = 100;
+
 async function load(
+  pid: number | undefined,
   url: string,
   tokens: string[],
   seconds: number,
@@ -108,6 +126,7 @@ async function load(
   request: (n: number) => { method: 'GET' | 'POST'; path: string; body?: string },
 ): Promise<Figures> {
   let n = 0;
+  const cpuBefore = cpuMillis(pid);
   const result = await autocannon({
     url,
     connections,
@@ -129,8 +148,12 @@ async function load(
       },
     ],
   });
+  const cpuAfter = cpuMillis(pid);
+  const answered = result.requests.total;
   return {
     requestsPerSecond: result.requests.average,
+    cpuPerRequest:
+      cpuBefore === null || cpuAfter === null || !answered ? null : ((cpuAfter - cpuBefore) * 1000) / answered,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -211,7 +234,7 @@ export async function run(argv: string[]): Promise<void> {
     const url = `http://127.0.0.1:${port}`;
     try {
       process.stderr.write(`${kind}: warming up...\n`);
-      await load(url, tokens, 2, 10, () => ({ method: 'GET', path: '/api/auth/me' }));
+      await load(child.pid, url, tokens, 2, 10, () => ({ method: 'GET', path: '/api/auth/me' }));
       const registrationBody = registrations();
       for (const [name, request] of [
         ['baseline: GET /api/auth/me', () => ({ method: 'GET' as const, path: '/api/auth/me' })],
@@ -227,7 +250,7 @@ export async function run(argv: string[]): Promise<void> {
       ] as const) {
         if (values.only && !name.startsWith('baseline') && !name.includes(values.only)) continue;
         process.stderr.write(`${kind}: ${name} for ${seconds} s, ${connections} connections...\n`);
-        rows.push([kind, name, await load(url, tokens, seconds, connections, request)]);
+        rows.push([kind, name, await load(child.pid, url, tokens, seconds, connections, request)]);
       }
     } finally {
       child.kill('SIGTERM');
@@ -242,12 +265,12 @@ export async function run(argv: string[]): Promise<void> {
     }
   }
   console.log(
-    `\n${'store'.padEnd(9)} ${'endpoint'.padEnd(46)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(8)} ${'vs baseline'.padStart(12)}`,
+    `\n${'store'.padEnd(9)} ${'endpoint'.padEnd(46)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(8)} ${'vs baseline'.padStart(12)} ${'CPU µs/req'.padStart(11)}`,
   );
   for (const [kind, name, figures] of rows) {
     const baseline = rows.find(([k, n]) => k === kind && n.startsWith('baseline'))![2];
     console.log(
-      `${kind.padEnd(9)} ${name.padEnd(46)} ${figures.requestsPerSecond.toFixed(0).padStart(8)} ${String(figures.p50).padStart(7)} ${String(figures.p99).padStart(7)} ${String(figures.non2xx + figures.errors).padStart(8)} ${(figures.requestsPerSecond / baseline.requestsPerSecond).toFixed(2).padStart(11)}x`,
+      `${kind.padEnd(9)} ${name.padEnd(46)} ${figures.requestsPerSecond.toFixed(0).padStart(8)} ${String(figures.p50).padStart(7)} ${String(figures.p99).padStart(7)} ${String(figures.non2xx + figures.errors).padStart(8)} ${(figures.requestsPerSecond / baseline.requestsPerSecond).toFixed(2).padStart(11)}x ${(figures.cpuPerRequest === null ? '-' : figures.cpuPerRequest.toFixed(0)).padStart(11)}`,
     );
   }
   const register = rows.find(([k, n]) => k === 'sqlite' && n.startsWith('register'));
