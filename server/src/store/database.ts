@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Dialect } from './migrate.ts';
-import { groupCommit, plainTransactions, type Transactions } from './groupCommit.ts';
+import { groupCommit, plainTransactions, rolledBack, type Transactions } from './groupCommit.ts';
 
 /** Tables are named by the schema at run time, so the database is untyped here and typed at the edges. */
 export type Db = Kysely<any>;
@@ -54,6 +54,9 @@ export function openSqlite(file: string): Store {
   const statements = new Map<string, Database.Statement>();
   const cached = {
     prepare(sql: string) {
+      // Every rollback on this connection passes here (Kysely's driver prepares it like any statement),
+      // whoever began the transaction: state handed out inside one is dropped with it (groupCommit.ts).
+      if (sql.startsWith('rollback')) rolledBack(db);
       let statement = statements.get(sql);
       if (!statement) {
         statement = database.prepare(sql);

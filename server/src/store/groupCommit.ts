@@ -40,15 +40,37 @@ export function onTransactionFailure(root: Db, listener: () => void): void {
   listeners.add(listener);
 }
 
-function transactionFailed(root: Db): void {
-  for (const listener of failureListeners.get(root) ?? []) {
+/** State handed out from inside a transaction, to drop when anything on the connection is rolled back. */
+const rollbackListeners = new WeakMap<Db, Set<() => void>>();
+
+/**
+ * Calls `listener` whenever anything is rolled back on this embedded store's connection: a whole
+ * transaction, whoever began it, or one piece of work of a group commit back to its savepoint.
+ */
+export function onRollback(root: Db, listener: () => void): void {
+  let listeners = rollbackListeners.get(root);
+  if (!listeners) rollbackListeners.set(root, (listeners = new Set()));
+  listeners.add(listener);
+}
+
+/** Called by the embedded store's connection (store/database.ts) as it runs a rollback. */
+export function rolledBack(root: Db): void {
+  notify(rollbackListeners.get(root));
+}
+
+function notify(listeners: Set<() => void> | undefined): void {
+  for (const listener of listeners ?? []) {
     try {
       listener();
     } catch (error) {
       // A cache that cannot be dropped must not stop the others, nor the transactions waiting.
-      console.error('A cache failed to forget a failed transaction:', error);
+      console.error('A cache failed to forget a rolled-back change:', error);
     }
   }
+}
+
+function transactionFailed(root: Db): void {
+  notify(failureListeners.get(root));
 }
 
 /** One transaction per call: PostgreSQL's commits run in parallel on the pool's connections. */
