@@ -6,6 +6,7 @@
  * Targets on the embedded store: at least 3,000 registrations/s with p99 ≤ 20 ms.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import { objectNamed, prmObjects } from '../../shared/src/schema/registry.ts';
 import type { KnownCustomerRecord } from '../../shared/src/deals/conflicts.ts';
 import { seededRandom } from '../../shared/src/seededRandom.ts';
 import { domainFor, makeGenerator, variantOf } from './customers.ts';
+import { paced } from './paced.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -214,8 +216,10 @@ export async function run(argv: string[]): Promise<void> {
     const database = `prm_bench_${process.pid}`;
     let env: Record<string, string>;
     let store: Store;
+    // The server seals the secrets it keeps (auth/secrets.ts); on PostgreSQL it must be given the key.
+    const key = { PRM_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
     if (kind === 'sqlite') {
-      env = { PRM_DATA_FILE: join(folder, 'prm.sqlite') };
+      env = { ...key, PRM_DATA_FILE: join(folder, 'prm.sqlite') };
       store = openSqlite(env.PRM_DATA_FILE);
     } else {
       const admin = new pg.Client({ connectionString: postgresUrl });
@@ -224,7 +228,7 @@ export async function run(argv: string[]): Promise<void> {
       await admin.query(`create database ${database}`);
       await admin.end();
       const url = postgresUrl.replace(/\/[^/]*$/, `/${database}`);
-      env = { DATABASE_URL: url };
+      env = { ...key, DATABASE_URL: url };
       store = openPostgres(url);
     }
     process.stderr.write(`${kind}: seeding ${values.partners} partners with tokens...\n`);
@@ -250,7 +254,38 @@ export async function run(argv: string[]): Promise<void> {
       ] as const) {
         if (values.only && !name.startsWith('baseline') && !name.includes(values.only)) continue;
         process.stderr.write(`${kind}: ${name} for ${seconds} s, ${connections} connections...\n`);
-        rows.push([kind, name, await load(child.pid, url, tokens, seconds, connections, request)]);
+        const saturated = await load(child.pid, url, tokens, seconds, connections, request);
+        rows.push([kind, name, saturated]);
+        if (name.startsWith('register')) {
+          // With every connection always waiting, latency is the queue: by Little's law the mean is
+          // connections / throughput, whatever the server does. Latency at a load the server sustains
+          // is measured with requests sent at a steady rate (scripts/bench/paced.ts): three quarters of
+          // what it answered flat out.
+          const rate = Math.round(saturated.requestsPerSecond * 0.75);
+          const label = `  register, steady ${rate}/s (75%)`;
+          process.stderr.write(`${kind}: ${label.trim()} for ${seconds} s, up to ${connections} connections...\n`);
+          let n = 0;
+          const cpuBefore = cpuMillis(child.pid);
+          const steady = await paced(url, rate, seconds, connections, () => {
+            const next = request(n);
+            const token = tokens[n++ % tokens.length];
+            return { ...next, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } };
+          });
+          const cpuAfter = cpuMillis(child.pid);
+          rows.push([
+            kind,
+            label,
+            {
+              requestsPerSecond: steady.sent / seconds,
+              cpuPerRequest:
+                cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1000) / steady.sent,
+              p50: steady.p50,
+              p99: steady.p99,
+              non2xx: steady.failed,
+              errors: 0,
+            },
+          ]);
+        }
       }
     } finally {
       child.kill('SIGTERM');
@@ -276,8 +311,9 @@ export async function run(argv: string[]): Promise<void> {
   const register = rows.find(([k, n]) => k === 'sqlite' && n.startsWith('register'));
   if (register) {
     const [, , f] = register;
+    const steady = rows.find(([k, n]) => k === 'sqlite' && n.trim().startsWith('register, steady'));
     console.log(
-      `\nTarget (embedded store): ≥ 3000 registrations/s: ${f.requestsPerSecond >= 3000 ? 'met' : 'NOT met'} (${f.requestsPerSecond.toFixed(0)}); p99 ≤ 20 ms: ${f.p99 <= 20 ? 'met' : 'NOT met'} (${f.p99} ms)`,
+      `\nTarget (embedded store): ≥ 3000 registrations/s: ${f.requestsPerSecond >= 3000 ? 'met' : 'NOT met'} (${f.requestsPerSecond.toFixed(0)}); p99 ≤ 20 ms: ${f.p99 <= 20 ? 'met' : 'NOT met'} (${f.p99} ms flat out${steady ? `; ${steady[2].p99} ms at a steady ${steady[2].requestsPerSecond.toFixed(0)}/s` : ''})`,
     );
   }
 }
