@@ -38,6 +38,8 @@ import { openApiDocument } from './openapi.ts';
 import { docsAsset, docsPage } from './docs.ts';
 import { rootPage, type DemoLogin } from './rootPage.ts';
 import { serverSecretBox, type SecretBox } from '../auth/secrets.ts';
+import { registerIntakeRoutes } from '../intake/routes.ts';
+import { registerXapiRoutes } from '../intake/xapi.ts';
 
 export interface AppOptions {
   store: Store;
@@ -446,7 +448,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The integration doors (docs/integration.md): webhooks, intake, single sign-on, SCIM, import and
   // export, xAPI. Each module registers its own routes with what it needs from here.
   const doors: Doors = { store, now, secrets, requireActor, inTransaction };
-  void doors;
+  await registerIntakeRoutes(app, doors);
+  await registerXapiRoutes(app, doors);
 
   // Documentation and the root page.
   const document = openApiDocument(actions);

@@ -9,6 +9,7 @@ import { restCollection } from '../../../shared/src/hosts/rest.ts';
 import { inputValidators } from '../../../shared/src/generated/validators.ts';
 import { objectNamed } from '../../../shared/src/schema/registry.ts';
 import type { ActionDefinition } from './actions.ts';
+import { intakePaths } from '../intake/paths.ts';
 
 type Json = Record<string, unknown>;
 
@@ -214,6 +215,7 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
       paths[`${base}/${action.name}`] = { [action.method.toLowerCase()]: operation };
     }
   }
+  Object.assign(paths, intakePaths);
   paths['/api/auth/login'] = {
     post: {
       tags: ['Sign-in'],
