@@ -271,6 +271,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (reply.statusCode >= 500) {
       // Nothing was changed, so the key is freed for a retry.
       await tx.db.deleteFrom('idempotency_key').where('user_id', '=', userId).where('key', '=', key).execute();
+    } else if (String(reply.getHeader('cache-control') ?? '').includes('no-store')) {
+      // The answer holds a secret shown once (a webhook or intake secret): it is not kept in the store,
+      // so a retry learns that it succeeded and must rotate the secret to see a new one.
+      await tx.db
+        .updateTable('idempotency_key')
+        .set({
+          status_code: 409,
+          response_body: JSON.stringify({
+            type: '/problems/idempotency-answer-not-kept',
+            title: 'The first answer is not kept',
+            status: 409,
+            detail: `The first request with this key succeeded (${reply.statusCode}), but its answer held a secret that is shown only once. Rotate the secret to get a new one.`,
+          }),
+        })
+        .where('user_id', '=', userId)
+        .where('key', '=', key)
+        .execute();
     } else {
       await tx.db
         .updateTable('idempotency_key')
