@@ -293,8 +293,15 @@ export function generateSql(schema: Schema, existing: ExistingMigrations): Gener
   const target = sqlModel(schema);
   const changes = diffSnapshots(existing.snapshot, target);
   if (changes.length === 0) return existing.files;
-  const count = existing.files.filter((f) => f.path.startsWith('server/migrations/sqlite/')).length;
-  const fileName = `${String(count + 1).padStart(4, '0')}_${migrationName(changes)}.sql`;
+  // After the highest number in use, not the count of files: hand-written migrations may leave gaps
+  // while they are written side by side, and the new one must still sort last.
+  const highest = Math.max(
+    0,
+    ...existing.files
+      .filter((f) => f.path.startsWith('server/migrations/sqlite/'))
+      .map((f) => Number(/\/(\d{4})_[^/]*$/.exec(f.path)?.[1] ?? 0)),
+  );
+  const fileName = `${String(highest + 1).padStart(4, '0')}_${migrationName(changes)}.sql`;
   const files = existing.files.filter((f) => !f.path.endsWith('snapshot.json'));
   for (const dialect of dialects) {
     const db = compilerFor(dialect);

@@ -10,9 +10,13 @@ import { generateAll, findDrift } from '../all.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
-/** The next migration's number after those committed (generated and hand-written share one sequence). */
+/** The next migration's number: after the highest committed (generated and hand-written share one sequence). */
 const next = String(
-  readdirSync(resolve(repoRoot, 'server/migrations/sqlite')).filter((f) => f.endsWith('.sql')).length + 1,
+  Math.max(
+    ...readdirSync(resolve(repoRoot, 'server/migrations/sqlite'))
+      .filter((f) => f.endsWith('.sql'))
+      .map((f) => Number(f.slice(0, 4))),
+  ) + 1,
 ).padStart(4, '0');
 const newMigration = `${next}_add_deal_registration_partner_reference.sql`;
 
