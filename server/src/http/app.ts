@@ -40,6 +40,7 @@ import { rootPage, type DemoLogin } from './rootPage.ts';
 import { serverSecretBox, type SecretBox } from '../auth/secrets.ts';
 import { registerIntakeRoutes } from '../intake/routes.ts';
 import { registerXapiRoutes } from '../intake/xapi.ts';
+import { registerImportRoutes } from '../imports/routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -467,6 +468,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const doors: Doors = { store, now, secrets, requireActor, inTransaction };
   await registerIntakeRoutes(app, doors);
   await registerXapiRoutes(app, doors);
+  await registerImportRoutes(app, doors);
 
   // Documentation and the root page.
   const document = openApiDocument(actions);

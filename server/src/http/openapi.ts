@@ -10,6 +10,7 @@ import { inputValidators } from '../../../shared/src/generated/validators.ts';
 import { objectNamed } from '../../../shared/src/schema/registry.ts';
 import type { ActionDefinition } from './actions.ts';
 import { intakePaths } from '../intake/paths.ts';
+import { importPaths } from '../imports/paths.ts';
 
 type Json = Record<string, unknown>;
 
@@ -216,6 +217,7 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
     }
   }
   Object.assign(paths, intakePaths);
+  Object.assign(paths, importPaths);
   paths['/api/auth/login'] = {
     post: {
       tags: ['Sign-in'],
