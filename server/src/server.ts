@@ -9,6 +9,8 @@ import { buildApp } from './http/app.ts';
 import { existingDemoLogins, seedDemo } from './demo/seed.ts';
 import { scheduleJob, startJobRunner, type JobRunner, type JobHandler } from './jobs/queue.ts';
 import { jobHandlers } from './jobs/handlers.ts';
+import { serverSecretBox, type SecretBox } from './auth/secrets.ts';
+import { dispatcherSettingsFromEnv, startWebhookDispatcher } from './webhooks/delivery.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -64,6 +66,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await scheduleJob(tx, now(), { kind, runAt: now(), payload: {}, dedupeKey: `${kind}:${today}` });
   }
   const jobs = startJobRunner(store, options.handlers ?? jobHandlers, now, options.jobIntervalMs ?? 1000);
+  let webhookSecrets: SecretBox | undefined;
+  const webhooks = startWebhookDispatcher(store, {
+    ...dispatcherSettingsFromEnv(),
+    secrets: () => (webhookSecrets ??= serverSecretBox(store)),
+    now,
+    intervalMs: options.jobIntervalMs ?? 1000,
+  });
   return {
     app,
     store,
@@ -71,6 +80,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url,
     async stop() {
       await jobs.stop();
+      await webhooks.stop();
       await app.close();
       await store.close();
     },

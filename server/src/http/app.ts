@@ -41,6 +41,7 @@ import { serverSecretBox, type SecretBox } from '../auth/secrets.ts';
 import { registerIntakeRoutes } from '../intake/routes.ts';
 import { registerXapiRoutes } from '../intake/xapi.ts';
 import { registerImportRoutes } from '../imports/routes.ts';
+import { registerWebhookRoutes } from '../webhooks/routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -469,6 +470,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerIntakeRoutes(app, doors);
   await registerXapiRoutes(app, doors);
   await registerImportRoutes(app, doors);
+  await registerWebhookRoutes(app, doors);
 
   // Documentation and the root page.
   const document = openApiDocument(actions);

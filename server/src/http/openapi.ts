@@ -11,6 +11,7 @@ import { objectNamed } from '../../../shared/src/schema/registry.ts';
 import type { ActionDefinition } from './actions.ts';
 import { intakePaths } from '../intake/paths.ts';
 import { importPaths } from '../imports/paths.ts';
+import { webhookPaths } from '../webhooks/paths.ts';
 
 type Json = Record<string, unknown>;
 
@@ -218,6 +219,7 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
   }
   Object.assign(paths, intakePaths);
   Object.assign(paths, importPaths);
+  Object.assign(paths, webhookPaths);
   paths['/api/auth/login'] = {
     post: {
       tags: ['Sign-in'],

@@ -18,6 +18,7 @@ import { onRollback, type Tx } from './groupCommit.ts';
 export type { Tx } from './groupCommit.ts';
 import { columnFor, fromRow, toRow, withDefaults, type PrmRecord, type Row } from './records.ts';
 import { runPrepared } from './statements.ts';
+import { emitWebhookEvent } from '../webhooks/outbox.ts';
 
 export interface Context {
   store: Store;
@@ -83,6 +84,8 @@ export async function audit(
   await runPrepared(tx, 'audit', Object.values(entry), (db, args) =>
     db.insertInto('audit_log').values(Object.fromEntries(Object.keys(entry).map((column, i) => [column, args[i]]))),
   );
+  // The webhook outbox: written here, in the change's transaction, so an event exists iff its change does.
+  await emitWebhookEvent(tx, { object: object.name, recordId, action, before, after, at });
 }
 
 /**

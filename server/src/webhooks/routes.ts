@@ -1,0 +1,109 @@
+/**
+ * The webhook subscriptions API, for the channel admin only: subscribe, change, delete, rotate the
+ * signing secret, read the delivery log. Every other role gets 403 (the policy's answer for a door
+ * that is the program owner's alone).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
+import { ForbiddenError, type Actor } from '../auth/policy.ts';
+import type { Doors } from '../http/app.ts';
+import { HttpProblem } from '../http/problems.ts';
+import { forgetSubscriptions } from './outbox.ts';
+import { dispatcherSettingsFromEnv } from './delivery.ts';
+import type { UrlPolicy } from './ssrf.ts';
+import {
+  createSubscription,
+  deleteSubscription,
+  deliveryLog,
+  getSubscription,
+  listSubscriptions,
+  newSubscriptionInput,
+  parseInput,
+  rotateSecret,
+  subscriptionChanges,
+  updateSubscription,
+} from './subscriptions.ts';
+
+const base = '/api/webhooks/subscriptions';
+
+function requireChannelAdmin(doors: Doors, request: FastifyRequest): Actor {
+  const actor = doors.requireActor(request);
+  if (actor.role !== 'channelAdmin')
+    throw new ForbiddenError(`A ${roleDefinitions[actor.role].label} may not manage webhook subscriptions.`);
+  return actor;
+}
+
+const idIn = (request: FastifyRequest): string => String((request.params as { id: string }).id);
+
+export interface WebhookRouteOptions {
+  /** Defaults to the environment (PRM_WEBHOOKS_ALLOW_PRIVATE); tests pass their own. */
+  policy?: UrlPolicy;
+}
+
+export async function registerWebhookRoutes(
+  app: FastifyInstance,
+  doors: Doors,
+  options: WebhookRouteOptions = {},
+): Promise<void> {
+  const policy = options.policy ?? dispatcherSettingsFromEnv().policy;
+  const read = () => ({ db: doors.store.db, dialect: doors.store.dialect });
+  // Subscription changes drop the outbox's cache inside the transaction and again after it committed,
+  // so no cache read in between keeps the old state for long.
+  const change = async <T>(work: Parameters<Doors['inTransaction']>[0]): Promise<T> => {
+    try {
+      return (await doors.inTransaction(async (tx) => {
+        forgetSubscriptions(doors.store.db);
+        return work(tx);
+      })) as T;
+    } finally {
+      forgetSubscriptions(doors.store.db);
+    }
+  };
+
+  app.post(base, async (request, reply) => {
+    requireChannelAdmin(doors, request);
+    const input = parseInput(newSubscriptionInput, request.body);
+    const made = await change<Awaited<ReturnType<typeof createSubscription>>>((tx) =>
+      createSubscription(tx, doors.secrets(), doors.now(), policy, input),
+    );
+    return reply
+      .code(201)
+      .header('Location', `${base}/${made.subscription.id}`)
+      .header('Cache-Control', 'no-store')
+      .send({ ...made.subscription, secret: made.secret });
+  });
+  app.get(base, async (request) => {
+    requireChannelAdmin(doors, request);
+    return { data: await listSubscriptions(read()) };
+  });
+  app.get(`${base}/:id`, async (request) => {
+    requireChannelAdmin(doors, request);
+    return getSubscription(read(), idIn(request));
+  });
+  app.patch(`${base}/:id`, async (request) => {
+    requireChannelAdmin(doors, request);
+    const changes = parseInput(subscriptionChanges, request.body);
+    return change((tx) => updateSubscription(tx, doors.now(), policy, idIn(request), changes));
+  });
+  app.delete(`${base}/:id`, async (request, reply) => {
+    requireChannelAdmin(doors, request);
+    await change((tx) => deleteSubscription(tx, idIn(request)));
+    return reply.code(204).send();
+  });
+  app.post(`${base}/:id/rotate-secret`, async (request, reply) => {
+    requireChannelAdmin(doors, request);
+    const rotated = await change<Awaited<ReturnType<typeof rotateSecret>>>((tx) =>
+      rotateSecret(tx, doors.secrets(), doors.now(), idIn(request)),
+    );
+    return reply.header('Cache-Control', 'no-store').send({ ...rotated.subscription, secret: rotated.secret });
+  });
+  app.get(`${base}/:id/deliveries`, async (request) => {
+    requireChannelAdmin(doors, request);
+    const limit = Number((request.query as { limit?: string }).limit ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+      throw new HttpProblem(400, 'bad-request', 'limit is not valid', 'limit must be a whole number from 1 to 200.', [
+        { field: 'limit', message: 'must be a whole number from 1 to 200' },
+      ]);
+    return { data: await deliveryLog(read(), idIn(request), limit) };
+  });
+}

@@ -1,0 +1,213 @@
+/**
+ * Webhook subscriptions kept by the channel admin: where to send which event types, and the signing
+ * secret (sealed with the server's secret box, shown once on creation and on rotation).
+ */
+import { z } from 'zod';
+import { ValidationError } from '../../../shared/src/errors.ts';
+import type { SecretBox } from '../auth/secrets.ts';
+import { HttpProblem } from '../http/problems.ts';
+import type { Tx } from '../store/groupCommit.ts';
+import { timeOrderedId } from '../store/ids.ts';
+import { eventPattern } from './events.ts';
+import { newSigningSecret } from './signing.ts';
+import { checkSubscriberUrl, UnsafeUrlError, type UrlPolicy } from './ssrf.ts';
+
+const eventTypes = z
+  .array(z.string().regex(eventPattern, 'must be *, object.* or object.eventName, e.g. dealRegistration.approved'))
+  .min(1, 'must list at least one event type')
+  .max(100);
+
+export const newSubscriptionInput = z.strictObject({
+  url: z.string().max(2000),
+  eventTypes,
+  description: z.string().max(500).optional(),
+  active: z.boolean().optional(),
+});
+
+export const subscriptionChanges = newSubscriptionInput.partial();
+
+export type NewSubscription = z.infer<typeof newSubscriptionInput>;
+export type SubscriptionChanges = z.infer<typeof subscriptionChanges>;
+
+/** Parses with zod, turning its issues into our field problems. */
+export function parseInput<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body ?? {});
+  if (parsed.success) return parsed.data;
+  throw new ValidationError(
+    parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'body', message: issue.message })),
+  );
+}
+
+async function checkUrl(url: string, policy: UrlPolicy): Promise<void> {
+  try {
+    await checkSubscriberUrl(url, policy);
+  } catch (error) {
+    if (error instanceof UnsafeUrlError) throw new ValidationError([{ field: 'url', message: error.message }]);
+    throw error;
+  }
+}
+
+export interface Subscription {
+  id: string;
+  url: string;
+  description: string | null;
+  eventTypes: string[];
+  active: boolean;
+  disabledReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Row = Record<string, any>;
+
+const iso = (value: unknown): string | null =>
+  value === null || value === undefined ? null : new Date(value as string).toISOString();
+
+export function toSubscription(row: Row): Subscription {
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description ?? null,
+    eventTypes: JSON.parse(row.event_types),
+    active: Boolean(row.active),
+    disabledReason: row.disabled_reason ?? null,
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+const flag = (tx: Tx, value: boolean) => (tx.dialect === 'sqlite' ? (value ? 1 : 0) : value);
+
+const notFound = (id: string) =>
+  new HttpProblem(404, 'not-found', 'No such subscription', `No webhook subscription has the id ${id}.`);
+
+export async function findSubscriptionRow(tx: Tx, id: string): Promise<Row | undefined> {
+  return tx.db.selectFrom('webhook_subscription').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function getSubscription(tx: Tx, id: string): Promise<Subscription> {
+  const row = await findSubscriptionRow(tx, id);
+  if (!row) throw notFound(id);
+  return toSubscription(row);
+}
+
+export async function listSubscriptions(tx: Tx): Promise<Subscription[]> {
+  const rows = await tx.db.selectFrom('webhook_subscription').selectAll().orderBy('id').execute();
+  return rows.map(toSubscription);
+}
+
+export async function createSubscription(
+  tx: Tx,
+  box: SecretBox,
+  now: Date,
+  policy: UrlPolicy,
+  input: NewSubscription,
+): Promise<{ subscription: Subscription; secret: string }> {
+  await checkUrl(input.url, policy);
+  const secret = newSigningSecret();
+  const at = now.toISOString();
+  const row = {
+    id: `whsub_${timeOrderedId().replace(/-/g, '')}`,
+    url: input.url,
+    description: input.description ?? null,
+    event_types: JSON.stringify(input.eventTypes),
+    secret_sealed: box.seal(secret),
+    active: flag(tx, input.active ?? true),
+    created_at: at,
+    updated_at: at,
+  };
+  await tx.db.insertInto('webhook_subscription').values(row).execute();
+  return { subscription: await getSubscription(tx, row.id), secret };
+}
+
+export async function updateSubscription(
+  tx: Tx,
+  now: Date,
+  policy: UrlPolicy,
+  id: string,
+  changes: SubscriptionChanges,
+): Promise<Subscription> {
+  await getSubscription(tx, id);
+  if (changes.url !== undefined) await checkUrl(changes.url, policy);
+  const set: Row = { updated_at: now.toISOString() };
+  if (changes.url !== undefined) set.url = changes.url;
+  if (changes.description !== undefined) set.description = changes.description;
+  if (changes.eventTypes !== undefined) set.event_types = JSON.stringify(changes.eventTypes);
+  if (changes.active !== undefined) {
+    set.active = flag(tx, changes.active);
+    // Re-enabling clears why it was disabled and lets waiting deliveries go at once.
+    if (changes.active) Object.assign(set, { disabled_reason: null, retry_at: null });
+  }
+  await tx.db.updateTable('webhook_subscription').set(set).where('id', '=', id).execute();
+  return getSubscription(tx, id);
+}
+
+export async function deleteSubscription(tx: Tx, id: string): Promise<void> {
+  await getSubscription(tx, id);
+  await tx.db.deleteFrom('webhook_delivery').where('subscription_id', '=', id).execute();
+  await tx.db.deleteFrom('webhook_subscription').where('id', '=', id).execute();
+}
+
+export async function rotateSecret(
+  tx: Tx,
+  box: SecretBox,
+  now: Date,
+  id: string,
+): Promise<{ subscription: Subscription; secret: string }> {
+  await getSubscription(tx, id);
+  const secret = newSigningSecret();
+  await tx.db
+    .updateTable('webhook_subscription')
+    .set({ secret_sealed: box.seal(secret), updated_at: now.toISOString() })
+    .where('id', '=', id)
+    .execute();
+  return { subscription: await getSubscription(tx, id), secret };
+}
+
+export interface DeliveryLogEntry {
+  id: number;
+  eventId: string;
+  eventType: string;
+  status: string;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
+export async function deliveryLog(tx: Tx, subscriptionId: string, limit: number): Promise<DeliveryLogEntry[]> {
+  await getSubscription(tx, subscriptionId);
+  const rows = await tx.db
+    .selectFrom('webhook_delivery as d')
+    .innerJoin('webhook_event as e', 'e.id', 'd.event_id')
+    .select([
+      'd.id',
+      'd.event_id',
+      'e.type',
+      'd.status',
+      'd.attempts',
+      'd.last_status_code',
+      'd.last_error',
+      'd.next_attempt_at',
+      'd.delivered_at',
+      'd.created_at',
+    ])
+    .where('d.subscription_id', '=', subscriptionId)
+    .orderBy('d.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row: Row) => ({
+    id: Number(row.id),
+    eventId: row.event_id,
+    eventType: row.type,
+    status: row.status,
+    attempts: Number(row.attempts),
+    lastStatusCode: row.last_status_code === null ? null : Number(row.last_status_code),
+    lastError: row.last_error ?? null,
+    nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null,
+    deliveredAt: iso(row.delivered_at),
+    createdAt: iso(row.created_at)!,
+  }));
+}
