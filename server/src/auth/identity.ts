@@ -161,3 +161,9 @@ export async function actorForToken(tx: Tx, token: string): Promise<Actor | null
   const row = rows[0];
   return row && row.active ? toActor(row) : null;
 }
+
+/** Ends every session and API token of a user at once (a deactivated user must lose access now). */
+export async function endUserAccess(tx: Tx, userId: string): Promise<void> {
+  await tx.db.deleteFrom('session').where('user_id', '=', userId).execute();
+  await tx.db.deleteFrom('api_token').where('user_id', '=', userId).execute();
+}

@@ -42,6 +42,7 @@ import { registerIntakeRoutes } from '../intake/routes.ts';
 import { registerXapiRoutes } from '../intake/xapi.ts';
 import { registerImportRoutes } from '../imports/routes.ts';
 import { registerWebhookRoutes } from '../webhooks/routes.ts';
+import { registerIdentityRoutes } from '../identity/routes.ts';
 
 export interface AppOptions {
   store: Store;
@@ -467,6 +468,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The integration doors (docs/integration.md): webhooks, intake, single sign-on, SCIM, import and
   // export, xAPI. Each module registers its own routes with what it needs from here.
   const doors: Doors = { store, now, secrets, requireActor, inTransaction };
+  await registerIdentityRoutes(app, doors);
   await registerIntakeRoutes(app, doors);
   await registerXapiRoutes(app, doors);
   await registerImportRoutes(app, doors);

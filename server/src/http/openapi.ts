@@ -12,6 +12,7 @@ import type { ActionDefinition } from './actions.ts';
 import { intakePaths } from '../intake/paths.ts';
 import { importPaths } from '../imports/paths.ts';
 import { webhookPaths } from '../webhooks/paths.ts';
+import { identityPaths } from '../identity/paths.ts';
 
 type Json = Record<string, unknown>;
 
@@ -220,6 +221,7 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
   Object.assign(paths, intakePaths);
   Object.assign(paths, importPaths);
   Object.assign(paths, webhookPaths);
+  Object.assign(paths, identityPaths);
   paths['/api/auth/login'] = {
     post: {
       tags: ['Sign-in'],

@@ -1,4 +1,5 @@
 /** The plain page at `/`: what this is, the demo logins, and where the API and its docs are. */
+import { oidcConfigured } from '../identity/oidc.ts';
 
 export interface DemoLogin {
   role: string;
@@ -11,7 +12,7 @@ export interface DemoLogin {
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
-export function rootPage(logins: DemoLogin[]): string {
+export function rootPage(logins: DemoLogin[], singleSignOn = oidcConfigured()): string {
   const rows = logins
     .map(
       (login) =>
@@ -36,7 +37,7 @@ ${rows}
 <ul>
 <li><a href="/api/docs">API documentation</a> (<a href="/api/docs.json">OpenAPI 3.1 JSON</a>)</li>
 <li>Sign in: <code>POST /api/auth/login</code> with <code>{"email": "...", "password": "..."}</code></li>
-</ul>
+${singleSignOn ? '<li><a href="/api/auth/oidc/login">Sign in with SSO</a></li>\n' : ''}</ul>
 ${demo}
 </body>
 </html>
