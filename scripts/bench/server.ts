@@ -219,7 +219,8 @@ export async function run(argv: string[]): Promise<void> {
     // The server seals the secrets it keeps (auth/secrets.ts); on PostgreSQL it must be given the key.
     const key = { PRM_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
     if (kind === 'sqlite') {
-      env = { ...key, PRM_DATA_FILE: join(folder, 'prm.sqlite') };
+      // An inherited DATABASE_URL would win over the file.
+      env = { ...key, DATABASE_URL: '', PRM_DATA_FILE: join(folder, 'prm.sqlite') };
       store = openSqlite(env.PRM_DATA_FILE);
     } else {
       const admin = new pg.Client({ connectionString: postgresUrl });

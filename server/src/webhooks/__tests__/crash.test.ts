@@ -88,7 +88,13 @@ describe('webhook delivery across kill -9', () => {
     subscriber = await startSubscriber();
     subscriber.delayMs = 150;
     // The lease is 2 × the timeout + 1 s: 3 s here, so the restarted server retries soon.
-    const env = { PRM_DATA_FILE: dataFile, PRM_WEBHOOKS_ALLOW_PRIVATE: '1', PRM_WEBHOOKS_TIMEOUT_SECONDS: '1' };
+    // DATABASE_URL is emptied: CI sets it for the PostgreSQL suites, and it would win over the file.
+    const env = {
+      DATABASE_URL: '',
+      PRM_DATA_FILE: dataFile,
+      PRM_WEBHOOKS_ALLOW_PRIVATE: '1',
+      PRM_WEBHOOKS_TIMEOUT_SECONDS: '1',
+    };
     const port = await freePort();
     child = await startChild(env, port);
     const api = async (method: string, path: string, body?: unknown) => {
