@@ -4,6 +4,7 @@ import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { createApiToken, createUser } from '../../auth/identity.ts';
 import { startJobRunner } from '../../jobs/queue.ts';
 import { routingJobHandlers } from '../../jobs/routingJobs.ts';
+import { eventTypeOf } from '../../webhooks/events.ts';
 
 const start = new Date('2026-11-26T10:00:00Z'); // a Thursday, inside business hours (UTC)
 
@@ -100,6 +101,20 @@ async function openOffer(h: Harness, lead: string): Promise<any> {
   const open = (await offersOf(h, lead)).filter((offer) => offer.status === 'offered');
   assert.equal(open.length, 1, JSON.stringify(open));
   return open[0];
+}
+
+/** The outgoing webhook event types the audit entries of these records give, in order (webhooks/events.ts). */
+async function eventTypes(h: Harness, recordIds: string[]): Promise<string[]> {
+  const rows = await h.store.db
+    .selectFrom('audit_log')
+    .select(['object', 'action', 'before', 'after'])
+    .where('record_id', 'in', recordIds)
+    .orderBy('id')
+    .execute();
+  const parsed = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+  return rows.map((row) =>
+    eventTypeOf({ object: row.object, action: row.action, before: parsed(row.before), after: parsed(row.after) }),
+  );
 }
 
 const by = (resellers: Reseller[], id: string) => resellers.find((r) => r.id === id)!;
@@ -218,6 +233,9 @@ describe('lead routing over HTTP (sqlite)', () => {
     assert.equal(lead.body.assignedPartner, p.de[0].id);
     const twice = await h.callAs(p.de[0].token, 'POST', `/api/lead-offers/${offer.id}/accept`, {});
     assert.equal(twice.status, 409);
+    const types = await eventTypes(h, [firstLead, offer.id]);
+    for (const type of ['lead.created', 'lead.route', 'leadOffer.created', 'leadOffer.accepted', 'lead.assigned'])
+      assert.ok(types.includes(type), `webhook subscribers hear ${type}: ${types.join(', ')}`);
   });
 
   let secondLead: string;
@@ -299,6 +317,11 @@ describe('lead routing over HTTP (sqlite)', () => {
       /Fallback to direct team queue "direct-sales": 3 offer attempts were declined or expired/,
     );
     assert.equal((await offersOf(h, secondLead)).length, 3);
+    const offers = (await offersOf(h, secondLead)).map((offer) => offer.id);
+    const types = await eventTypes(h, [secondLead, ...offers]);
+    assert.equal(types.filter((type) => type === 'leadOffer.declined').length, 3, types.join(', '));
+    assert.equal(types.filter((type) => type === 'lead.reroute').length, 2, types.join(', '));
+    assert.ok(types.includes('lead.fallback'), types.join(', '));
   });
 
   it('lets a manager see where a declined lead went', async () => {
