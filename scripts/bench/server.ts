@@ -5,12 +5,10 @@
  * beside a baseline measured in the same run (GET /api/auth/me: sign-in and routing only).
  * Targets on the embedded store: at least 3,000 registrations/s with p99 ≤ 20 ms.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -23,19 +21,9 @@ import type { KnownCustomerRecord } from '../../shared/src/deals/conflicts.ts';
 import { seededRandom } from '../../shared/src/seededRandom.ts';
 import { domainFor, makeGenerator, variantOf } from './customers.ts';
 import { paced } from './paced.ts';
+import { freePort, startServerProcess as startChild } from '../../server/src/serverProcess.ts';
 
-const root = resolve(import.meta.dirname, '../..');
 const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A program whose partners' registrations approve themselves up to 50,000.00, and a token per partner rep. */
 async function seed(store: Store, partners: number): Promise<string[]> {
@@ -74,24 +62,6 @@ async function seed(store: Store, partners: number): Promise<string[]> {
     }
     return tokens;
   });
-}
-
-async function startChild(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['server/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('The server did not start within 10 s.');
 }
 
 interface Figures {
