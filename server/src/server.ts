@@ -37,6 +37,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => undefined);
   const applied = await migrate(store);
+  if (store.dialect === 'postgres' && !process.env.PRM_ENCRYPTION_KEY)
+    log(
+      'PRM_ENCRYPTION_KEY is not set: webhook subscriptions and intake senders cannot be created until it is (e.g. `openssl rand -base64 32`).',
+    );
   if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
   const tx = { db: store.db, dialect: store.dialect };
   let logins = await existingDemoLogins(tx);

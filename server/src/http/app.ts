@@ -149,7 +149,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const inTransaction = <T>(work: (trx: Tx) => Promise<T>): Promise<T> => store.transaction(work);
   // Made when first needed, so a server that keeps no secrets never asks for a key.
   let secretsBox = options.secrets;
-  const secrets = (): SecretBox => (secretsBox ??= serverSecretBox(store));
+  const secrets = (): SecretBox => {
+    try {
+      return (secretsBox ??= serverSecretBox(store));
+    } catch (error) {
+      // A setting the operator must fix (PostgreSQL without PRM_ENCRYPTION_KEY), not a fault in the request.
+      throw new HttpProblem(
+        503,
+        'encryption-key-missing',
+        'The server cannot keep secrets yet',
+        (error as Error).message,
+      );
+    }
+  };
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1_048_576 });
   await app.register(cookie);

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { secretBox, serverSecretBox } from '../secrets.ts';
+import { buildApp } from '../../http/app.ts';
+import { createApiToken, createUser } from '../identity.ts';
+import { postgresTestStore } from '../../store/__tests__/stores.ts';
 
 describe('secrets at rest', () => {
   it('seals so that only the same key opens, and a changed byte is detected', () => {
@@ -43,5 +46,31 @@ describe('secrets at rest', () => {
     assert.equal(statSync(keyFile).mode & 0o777, 0o600);
     assert.equal(serverSecretBox(store, {}).open(sealed), 'kept');
     assert.throws(() => serverSecretBox({ dialect: 'sqlite', location: ':memory:' }, {}).open(sealed));
+  });
+
+  it('answers 503 naming PRM_ENCRYPTION_KEY when a PostgreSQL server without it is asked to keep a secret', async () => {
+    const { store, dispose } = await postgresTestStore();
+    const saved = process.env.PRM_ENCRYPTION_KEY;
+    delete process.env.PRM_ENCRYPTION_KEY;
+    try {
+      const tx = { db: store.db, dialect: store.dialect };
+      const admin = await createUser(tx, new Date(), { email: 'admin@keys.example', name: 'A', role: 'channelAdmin' });
+      const { token } = await createApiToken(tx, new Date(), admin, 'keys');
+      const app = await buildApp({ store, secureCookies: false });
+      const answer = await app.inject({
+        method: 'POST',
+        url: '/api/intake/senders',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { name: 'erp' },
+      });
+      assert.equal(answer.statusCode, 503);
+      assert.match(answer.json().detail, /PRM_ENCRYPTION_KEY is required on PostgreSQL/);
+      const senders = await store.db.selectFrom('intake_sender').select('id').execute();
+      assert.equal(senders.length, 0, 'nothing was stored');
+      await app.close();
+    } finally {
+      if (saved !== undefined) process.env.PRM_ENCRYPTION_KEY = saved;
+      await dispose();
+    }
   });
 });
