@@ -53,6 +53,16 @@ export function requireOperation(actor: Actor, object: PrmObject, operation: Ope
 }
 
 /**
+ * Settings that are not PRM records (the audit log, webhook subscriptions, intake senders) are the
+ * channel admin's alone; anyone else is refused naming their role and `what` they tried.
+ */
+export function requireChannelAdmin(actor: Actor, what: string): Actor {
+  if (actor.role !== 'channelAdmin')
+    throw new ForbiddenError(`A ${roleDefinitions[actor.role].label} may not ${what}.`);
+  return actor;
+}
+
+/**
  * Which rows a person may see: everything for the vendor's people; for a partner user, only rows that
  * belong to their own partner. Objects without a partner field are program data (tiers, courses).
  */

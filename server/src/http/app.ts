@@ -10,7 +10,6 @@ import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts'
 import { loadActions, parseBody, requireRole, systemActor, type ActionDefinition } from './actions.ts';
 import type { PrmObject } from '../../../shared/src/schema/object.ts';
 import { restCollection } from '../../../shared/src/hosts/rest.ts';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
 import type { Store } from '../store/database.ts';
 import {
@@ -23,7 +22,7 @@ import {
   VersionConflictError,
   writeUpdate,
 } from '../store/repository.ts';
-import { ForbiddenError, readableFields, redact, type Actor } from '../auth/policy.ts';
+import { ForbiddenError, readableFields, redact, requireChannelAdmin, type Actor } from '../auth/policy.ts';
 import {
   actorForSession,
   actorForToken,
@@ -450,9 +449,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // The audit log, for channel admins.
   app.get('/api/audit-log', async (request) => {
-    const actor = requireActor(request);
-    if (actor.role !== 'channelAdmin')
-      throw new ForbiddenError(`A ${roleDefinitions[actor.role].label} may not read the audit log.`);
+    requireChannelAdmin(requireActor(request), 'read the audit log');
     const query = request.query as Record<string, string>;
     let select = store.db
       .selectFrom('audit_log')

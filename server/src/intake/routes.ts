@@ -4,8 +4,7 @@
  * The delivery route has no session: the signature is its authentication.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
-import { ForbiddenError, type Actor } from '../auth/policy.ts';
+import { requireChannelAdmin as channelAdminOnly, type Actor } from '../auth/policy.ts';
 import type { Doors } from '../http/app.ts';
 import { HttpProblem } from '../http/problems.ts';
 import {
@@ -22,10 +21,7 @@ import { verifiers } from './verify.ts';
 import { parseEnvelope, receiveEvent, recentEvents } from './intake.ts';
 
 function requireChannelAdmin(doors: Doors, request: FastifyRequest): Actor {
-  const actor = doors.requireActor(request);
-  if (actor.role !== 'channelAdmin')
-    throw new ForbiddenError(`A ${roleDefinitions[actor.role].label} may not manage intake senders.`);
-  return actor;
+  return channelAdminOnly(doors.requireActor(request), 'manage intake senders');
 }
 
 /** The sender named in the path, checked before it reaches a query. */

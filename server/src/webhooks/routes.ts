@@ -4,8 +4,7 @@
  * that is the program owner's alone).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
-import { ForbiddenError, type Actor } from '../auth/policy.ts';
+import { requireChannelAdmin as channelAdminOnly, type Actor } from '../auth/policy.ts';
 import type { Doors } from '../http/app.ts';
 import { HttpProblem } from '../http/problems.ts';
 import { forgetSubscriptions } from './outbox.ts';
@@ -27,10 +26,7 @@ import {
 const base = '/api/webhooks/subscriptions';
 
 function requireChannelAdmin(doors: Doors, request: FastifyRequest): Actor {
-  const actor = doors.requireActor(request);
-  if (actor.role !== 'channelAdmin')
-    throw new ForbiddenError(`A ${roleDefinitions[actor.role].label} may not manage webhook subscriptions.`);
-  return actor;
+  return channelAdminOnly(doors.requireActor(request), 'manage webhook subscriptions');
 }
 
 const idIn = (request: FastifyRequest): string => String((request.params as { id: string }).id);
