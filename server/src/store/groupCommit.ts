@@ -33,11 +33,15 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 /** Caches of committed state to drop when a transaction that may have fed them does not commit. */
 const failureListeners = new WeakMap<Db, Set<() => void>>();
 
+function listen(registry: WeakMap<Db, Set<() => void>>, root: Db, listener: () => void): void {
+  let listeners = registry.get(root);
+  if (!listeners) registry.set(root, (listeners = new Set()));
+  listeners.add(listener);
+}
+
 /** Calls `listener` whenever a transaction on this store fails as a whole (nothing of it committed). */
 export function onTransactionFailure(root: Db, listener: () => void): void {
-  let listeners = failureListeners.get(root);
-  if (!listeners) failureListeners.set(root, (listeners = new Set()));
-  listeners.add(listener);
+  listen(failureListeners, root, listener);
 }
 
 /** State handed out from inside a transaction, to drop when anything on the connection is rolled back. */
@@ -48,9 +52,7 @@ const rollbackListeners = new WeakMap<Db, Set<() => void>>();
  * transaction, whoever began it, or one piece of work of a group commit back to its savepoint.
  */
 export function onRollback(root: Db, listener: () => void): void {
-  let listeners = rollbackListeners.get(root);
-  if (!listeners) rollbackListeners.set(root, (listeners = new Set()));
-  listeners.add(listener);
+  listen(rollbackListeners, root, listener);
 }
 
 /** Called by the embedded store's connection (store/database.ts) as it runs a rollback. */
