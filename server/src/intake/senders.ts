@@ -3,7 +3,7 @@
  * scheme and a shared secret the server generates. The secret is shown once, when made or rotated, and
  * kept sealed with the server's secret box, since verifying an HMAC needs the secret itself.
  */
-import { randomBytes } from 'node:crypto';
+import { newSigningSecret } from '../webhooks/signing.ts';
 import { z } from 'zod';
 import { ValidationError } from '../../../shared/src/errors.ts';
 import { problemsOf } from '../../../shared/src/schema/validate.ts';
@@ -68,10 +68,8 @@ function toSender(row: SenderRow): Sender {
   };
 }
 
-/** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64, as the specification recommends. */
-export function newSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64')}`;
-}
+/** A sender's Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
+const newSecret = () => newSigningSecret(32);
 
 export function parseNewSender(body: unknown): z.infer<typeof newSenderBody> {
   const parsed = newSenderBody.safeParse(body ?? {});

@@ -6,8 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 
-export function newSigningSecret(): string {
-  return `whsec_${randomBytes(24).toString('base64')}`;
+/** A `whsec_` secret of `bytes` random bytes (the specification allows 24 to 64). */
+export function newSigningSecret(bytes = 24): string {
+  return `whsec_${randomBytes(bytes).toString('base64')}`;
 }
 
 export interface SignedHeaders {
