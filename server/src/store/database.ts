@@ -10,6 +10,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Dialect } from './migrate.ts';
 import { groupCommit, plainTransactions, rolledBack, type Transactions } from './groupCommit.ts';
+import { startBackgroundCheckpoints, type CheckpointStats } from './checkpoints.ts';
 
 /** Tables are named by the schema at run time, so the database is untyped here and typed at the edges. */
 export type Db = Kysely<any>;
@@ -24,6 +25,8 @@ export interface Store {
    * request: on the embedded store concurrent ones share a commit (store/groupCommit.ts).
    */
   transaction: Transactions;
+  /** The embedded store's checkpoint thread (store/checkpoints.ts), when it has one. */
+  checkpoints?: CheckpointStats;
   close(): Promise<void>;
 }
 
@@ -42,8 +45,14 @@ function postgresTypes(): pg.CustomTypesConfig {
   };
 }
 
-export function openSqlite(file: string): Store {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+export interface SqliteOptions {
+  /** Checkpoint on a thread of its own (default for a file): commits never wait for the disk's flushes. */
+  backgroundCheckpoints?: boolean;
+}
+
+export function openSqlite(file: string, options: SqliteOptions = {}): Store {
+  const onDisk = file !== ':memory:';
+  if (onDisk) mkdirSync(dirname(file), { recursive: true });
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
@@ -68,7 +77,19 @@ export function openSqlite(file: string): Store {
     close: () => database.close(),
   };
   const db: Db = new Kysely({ dialect: new SqliteDialect({ database: cached as unknown as Database.Database }) });
-  return { db, dialect: 'sqlite', location: file, transaction: groupCommit(db, 'sqlite'), close: () => db.destroy() };
+  const checkpoints =
+    onDisk && (options.backgroundCheckpoints ?? true) ? startBackgroundCheckpoints(database, file) : undefined;
+  return {
+    db,
+    dialect: 'sqlite',
+    location: file,
+    transaction: groupCommit(db, 'sqlite'),
+    checkpoints: checkpoints?.stats,
+    async close() {
+      await checkpoints?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 export function openPostgres(url: string, options: { searchPath?: string; max?: number } = {}): Store {
