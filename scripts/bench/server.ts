@@ -2,7 +2,8 @@
  * `npm run bench -- server [--seconds 10] [--connections 100] [--stores sqlite,postgres] [--only register]`:
  * autocannon against the real server (a child process) on the embedded store and on PostgreSQL —
  * registration (create + submit with the conflict check and auto-approval) and a partner's dashboard —
- * beside a baseline measured in the same run (GET /api/auth/me: sign-in and routing only).
+ * beside a baseline measured in the same run (GET /api/auth/me: sign-in and routing only), and the
+ * machine's ceiling: a bare node:http server doing no work (scripts/bench/bareServer.ts).
  * Targets on the embedded store: at least 3,000 registrations/s with p99 ≤ 20 ms.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,6 +23,8 @@ import { seededRandom } from '../../shared/src/seededRandom.ts';
 import { domainFor, makeGenerator, variantOf } from './customers.ts';
 import { paced } from './paced.ts';
 import { freePort, startServerProcess as startChild } from '../../server/src/serverProcess.ts';
+
+const ceilingName = 'ceiling: bare node:http, no work (POST)';
 
 const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -189,6 +192,27 @@ export async function run(argv: string[]): Promise<void> {
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
   const rows: Array<[string, string, Figures]> = [];
+  {
+    // The ceiling on this machine, with the same load generator and the same registration bodies.
+    const port = await freePort();
+    const child = await startChild({}, port, 'scripts/bench/bareServer.ts');
+    try {
+      process.stderr.write(`machine: bare node:http server for ${seconds} s, ${connections} connections...\n`);
+      const body = registrations();
+      rows.push([
+        'machine',
+        ceilingName,
+        await load(child.pid, `http://127.0.0.1:${port}`, ['none'], seconds, connections, (n) => ({
+          method: 'POST',
+          path: '/',
+          body: body(n),
+        })),
+      ]);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }
   for (const kind of values.stores!.split(',')) {
     const port = await freePort();
     const folder = mkdtempSync(join(tmpdir(), 'prm-bench-'));
@@ -281,17 +305,21 @@ export async function run(argv: string[]): Promise<void> {
     `\n${'store'.padEnd(9)} ${'endpoint'.padEnd(46)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(8)} ${'vs baseline'.padStart(12)} ${'CPU µs/req'.padStart(11)}`,
   );
   for (const [kind, name, figures] of rows) {
-    const baseline = rows.find(([k, n]) => k === kind && n.startsWith('baseline'))![2];
+    const baseline = rows.find(([k, n]) => k === kind && n.startsWith('baseline'))?.[2];
     console.log(
-      `${kind.padEnd(9)} ${name.padEnd(46)} ${figures.requestsPerSecond.toFixed(0).padStart(8)} ${String(figures.p50).padStart(7)} ${String(figures.p99).padStart(7)} ${String(figures.non2xx + figures.errors).padStart(8)} ${(figures.requestsPerSecond / baseline.requestsPerSecond).toFixed(2).padStart(11)}x ${(figures.cpuPerRequest === null ? '-' : figures.cpuPerRequest.toFixed(0)).padStart(11)}`,
+      `${kind.padEnd(9)} ${name.padEnd(46)} ${figures.requestsPerSecond.toFixed(0).padStart(8)} ${String(figures.p50).padStart(7)} ${String(figures.p99).padStart(7)} ${String(figures.non2xx + figures.errors).padStart(8)} ${baseline ? `${(figures.requestsPerSecond / baseline.requestsPerSecond).toFixed(2).padStart(11)}x` : '-'.padStart(12)} ${(figures.cpuPerRequest === null ? '-' : figures.cpuPerRequest.toFixed(0)).padStart(11)}`,
     );
   }
   const register = rows.find(([k, n]) => k === 'sqlite' && n.startsWith('register'));
   if (register) {
     const [, , f] = register;
     const steady = rows.find(([k, n]) => k === 'sqlite' && n.trim().startsWith('register, steady'));
+    const ceiling = rows.find(([k]) => k === 'machine')![2];
     console.log(
       `\nTarget (embedded store): ≥ 3000 registrations/s: ${f.requestsPerSecond >= 3000 ? 'met' : 'NOT met'} (${f.requestsPerSecond.toFixed(0)}); p99 ≤ 20 ms: ${f.p99 <= 20 ? 'met' : 'NOT met'} (${f.p99} ms flat out${steady ? `; ${steady[2].p99} ms at a steady ${steady[2].requestsPerSecond.toFixed(0)}/s` : ''})`,
+    );
+    console.log(
+      `Ceiling of this machine: a bare node:http server doing no work answers ${ceiling.requestsPerSecond.toFixed(0)} requests/s with p99 ${ceiling.p99} ms at ${connections} connections.`,
     );
   }
 }

@@ -19,10 +19,15 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts the server with these settings on top of this process's environment and waits until it
- * answers on `port`; stderr is passed through so a failure to start is seen.
+ * answers on `port`; stderr is passed through so a failure to start is seen. `script` is another
+ * server to start the same way (the bench's bare node:http ceiling).
  */
-export async function startServerProcess(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['server/src/main.ts'], {
+export async function startServerProcess(
+  env: Record<string, string>,
+  port: number,
+  script = 'server/src/main.ts',
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [script], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
