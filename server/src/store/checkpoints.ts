@@ -29,9 +29,11 @@ export function startBackgroundCheckpoints(
 ): BackgroundCheckpoints {
   database.pragma(`wal_autocheckpoint = ${safetyNetPages}`);
   const stats: CheckpointStats = { runs: 0, last: null, lastError: null };
-  const worker = new Worker(new URL('./checkpointWorker.ts', import.meta.url), { workerData: { file, intervalMs } });
-  // A store left open must not keep the process alive.
-  worker.unref();
+  const worker = new Worker(new URL('./checkpointWorker.ts', import.meta.url), {
+    workerData: { file, intervalMs },
+    // The process's own flags are not the thread's business (`--input-type` would even stop it loading).
+    execArgv: [],
+  });
   worker.on('message', (message: { kind: string; log?: number; checkpointed?: number; message?: string }) => {
     if (message.kind === 'checkpointed') {
       stats.runs++;
@@ -44,6 +46,9 @@ export function startBackgroundCheckpoints(
     database.pragma('wal_autocheckpoint = 1000');
   });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  // A store left open must not keep the process alive. After the listeners: adding a message listener
+  // holds the worker's port open again.
+  worker.unref();
   return {
     stats,
     async stop() {

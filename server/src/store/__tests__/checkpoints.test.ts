@@ -5,9 +5,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openSqlite, type Store } from '../database.ts';
@@ -92,6 +93,28 @@ describe('background checkpoints (SQLite on disk)', () => {
     } finally {
       await store.close();
     }
+  });
+
+  test('a store left open does not keep the process alive', () => {
+    const database = resolve(import.meta.dirname, '../database.ts');
+    const script = `
+      import { openSqlite } from ${JSON.stringify(database)};
+      const store = openSqlite(${JSON.stringify(join(folder, 'left-open.sqlite'))});
+      await store.db.schema.createTable('item').addColumn('id', 'integer').execute();
+      // Running and talking to this thread: what once kept the process alive.
+      while (store.checkpoints.runs === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      console.log('done, runs:', store.checkpoints.runs);
+    `;
+    // Without the test runner's marker, which would make the child a test process that waits to report.
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(child.signal, null, 'the process had to be killed: something kept it alive');
+    assert.equal(child.status, 0, child.stderr);
+    assert.match(child.stdout, /done, runs: [1-9]/);
   });
 
   test('a thread that cannot open the file hands checkpoints back to the writer', async () => {
