@@ -273,9 +273,10 @@ export async function insertRecord(
   record: PrmRecord,
   action = 'create',
 ): Promise<PrmRecord> {
-  const stored = asStored(object, record, tx.dialect);
+  // The row is made once; the record as stored is read back from it (asStored without a second toRow).
+  const row = toRow(object, record, tx.dialect);
+  const stored = fromRow(object, row);
   try {
-    const row = toRow(object, stored, tx.dialect);
     const table = sqlTableName(object);
     const columns = Object.keys(row);
     await runPrepared(tx, `insert:${table}:${columns.join(',')}`, Object.values(row), (db, args) =>
