@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Dialect } from './migrate.ts';
 import { groupCommit, plainTransactions, rolledBack, type Transactions } from './groupCommit.ts';
 import { startBackgroundCheckpoints, type CheckpointStats } from './checkpoints.ts';
+import { registerDirectRunner } from './statements.ts';
 
 /** Tables are named by the schema at run time, so the database is untyped here and typed at the edges. */
 export type Db = Kysely<any>;
@@ -77,6 +78,13 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Store {
     close: () => database.close(),
   };
   const db: Db = new Kysely({ dialect: new SqliteDialect({ database: cached as unknown as Database.Database }) });
+  // The same answer Kysely's SQLite driver gives (kysely/dist/dialect/sqlite/sqlite-driver.js).
+  registerDirectRunner(db, (sql, parameters) => {
+    const statement = cached.prepare(sql);
+    if (statement.reader) return { rows: statement.all(parameters) };
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+  });
   const checkpoints =
     onDisk && (options.backgroundCheckpoints ?? true) ? startBackgroundCheckpoints(database, file) : undefined;
   return {

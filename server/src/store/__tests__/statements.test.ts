@@ -42,6 +42,68 @@ for (const [dialect, open] of Object.entries(testStores)) {
       }
     });
 
+    test('inside a transaction a statement answers as outside one: rows, affected rows, errors', async () => {
+      const { store, dispose } = await open({ migrated: false });
+      try {
+        await sql`create table pair (id integer primary key, a text not null unique, b integer not null)`.execute(
+          store.db,
+        );
+        // On the embedded store a transaction's statements run on the connection directly, outside
+        // through Kysely: both must give the same answers.
+        const answers = async (tx: { db: typeof store.db; dialect: typeof store.dialect; root?: typeof store.db }) => {
+          const suffix = tx.root ? 'in' : 'out';
+          const insertPair = (id: number, b: number) =>
+            runPrepared(tx, `answers-insert-${dialect}`, [id, `a-${suffix}`, b], (db, [i, a, bb]) =>
+              db.insertInto('pair').values({ id: i, a, b: bb }),
+            );
+          const insert = await insertPair(1, 7);
+          const update = (b: number) =>
+            runPrepared(tx, `answers-update-${dialect}`, [b + 1, b], (db, [next, current]) =>
+              db.updateTable('pair').set({ b: next }).where('b', '=', current),
+            );
+          const updated = await update(7);
+          const missed = await update(1000);
+          const { rows } = await runPrepared<{ a: string; b: number }>(
+            tx,
+            `answers-select-${dialect}`,
+            [`a-${suffix}`],
+            (db, [a]) => db.selectFrom('pair').select(['a', 'b']).where('a', '=', a),
+          );
+          const duplicate = await insertPair(2, 9).catch((error: Error) => error.message);
+          // Last: on PostgreSQL the failed statement ends the transaction's usefulness.
+          return {
+            inserted: insert.numAffectedRows,
+            updated: updated.numAffectedRows,
+            missed: missed.numAffectedRows,
+            rows: rows.map((row) => ({ b: Number(row.b) })),
+            duplicate: String(duplicate).replace(/pair_a_key|pair\.a/, 'pair.a'),
+          };
+        };
+        const outside = await answers({ db: store.db, dialect: store.dialect });
+        await sql`delete from pair`.execute(store.db);
+        // Rolled back at the end: on PostgreSQL the refused insert has spoiled the transaction anyway.
+        const done = new Error('roll back');
+        let inside: Awaited<ReturnType<typeof answers>> | undefined;
+        await store.db
+          .transaction()
+          .execute(async (trx) => {
+            inside = await answers({ db: trx, dialect: store.dialect, root: store.db });
+            throw done;
+          })
+          .catch((error: unknown) => {
+            if (error !== done) throw error;
+          });
+        assert.deepEqual(inside, outside);
+        assert.equal(outside.inserted, 1n);
+        assert.equal(outside.updated, 1n);
+        assert.equal(outside.missed, 0n);
+        assert.deepEqual(outside.rows, [{ b: 8 }]);
+        assert.match(outside.duplicate, /UNIQUE|duplicate key/);
+      } finally {
+        await dispose();
+      }
+    });
+
     test('a builder that does not use an argument as a parameter is refused', async () => {
       const { store, dispose } = await open({ migrated: false });
       try {
