@@ -41,6 +41,17 @@ const autocheckpoint = async (store: Store) =>
     (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(store.db)).rows[0].wal_autocheckpoint,
   );
 
+/** `count` commits of one row each. */
+async function commitRows(store: Store, count: number): Promise<void> {
+  for (let i = 0; i < count; i++)
+    await store.transaction((tx) =>
+      tx.db
+        .insertInto('item')
+        .values({ label: `row ${i}` })
+        .execute(),
+    );
+}
+
 describe('background checkpoints (SQLite on disk)', () => {
   let folder: string;
   before(() => {
@@ -55,13 +66,7 @@ describe('background checkpoints (SQLite on disk)', () => {
       assert.equal(await autocheckpoint(store), safetyNetPages);
       await sql`create table item (id integer primary key, label text not null)`.execute(store.db);
       // 300 commits of a row each: a few hundred log pages, far below the writer's own threshold.
-      for (let i = 0; i < 300; i++)
-        await store.transaction((tx) =>
-          tx.db
-            .insertInto('item')
-            .values({ label: `row ${i}` })
-            .execute(),
-        );
+      await commitRows(store, 300);
       await until(() => rowsInFile(file, folder) === 300, 'the database file holds all 300 rows');
       // The thread reports a checkpoint after running it: the report may still be on its way.
       await until(() => store.checkpoints!.runs > 0, 'the thread reports its checkpoints');
@@ -81,13 +86,7 @@ describe('background checkpoints (SQLite on disk)', () => {
       assert.equal(await autocheckpoint(store), 1000);
       await sql`create table item (id integer primary key, label text not null)`.execute(store.db);
       await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
-      for (let i = 0; i < 50; i++)
-        await store.transaction((tx) =>
-          tx.db
-            .insertInto('item')
-            .values({ label: `row ${i}` })
-            .execute(),
-        );
+      await commitRows(store, 50);
       await new Promise((resolve) => setTimeout(resolve, 500));
       // The control for the test above: nothing moves the rows into the file on its own.
       assert.equal(rowsInFile(file, folder), 0);
