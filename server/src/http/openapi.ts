@@ -13,14 +13,10 @@ import { intakePaths } from '../intake/paths.ts';
 import { importPaths } from '../imports/paths.ts';
 import { webhookPaths } from '../webhooks/paths.ts';
 import { identityPaths } from '../identity/paths.ts';
+import { problemResponse } from './openapiParts.ts';
 
 type Json = Record<string, unknown>;
 
-const problem = { $ref: '#/components/schemas/Problem' };
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: problem } },
-});
 const errors = {
   '401': problemResponse('Not signed in'),
   '403': problemResponse('Not allowed for your role, or a field you may not change (named in `errors`)'),

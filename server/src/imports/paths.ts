@@ -1,6 +1,7 @@
 /** OpenAPI 3.1 description of the CSV doors (routes.ts), merged into /api/docs.json by http/openapi.ts. */
+import { problemResponse as problemDescribed } from '../http/openapiParts.ts';
 
-const problemResponse = { description: 'A problem document (RFC 9457)', content: { 'application/problem+json': {} } };
+const problemResponse = problemDescribed('A problem document (RFC 9457)');
 
 /** OpenAPI 3.1 paths of the CSV doors, merged into /api/docs.json. */
 export const importPaths: Record<string, unknown> = {

@@ -1,8 +1,6 @@
 /** The intake and xAPI doors in the OpenAPI document (merged by server/src/http/openapi.ts). */
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
+import { problemResponse as problem } from '../http/openapiParts.ts';
+
 const adminErrors = {
   '401': problem('Not signed in'),
   '403': problem('Only channel admins manage intake senders'),

@@ -1,5 +1,7 @@
 /** OpenAPI 3.1 description of the webhook subscriptions API (merged into /api/docs.json). */
-const problem = { description: 'A problem document (RFC 9457).', content: { 'application/problem+json': {} } };
+import { problemResponse } from '../http/openapiParts.ts';
+
+const problem = problemResponse('A problem document (RFC 9457).');
 const forbidden = { '401': problem, '403': problem };
 const idParameter = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
 const subscriptionInput = {
