@@ -10,6 +10,7 @@ import { restCollection } from '../../../../shared/src/hosts/rest.ts';
 import { sqlTableName } from '../../../../shared/src/hosts/sql.ts';
 import { validInput } from '../../store/__tests__/fixtures.ts';
 import { startHarness, type Harness } from './harness.ts';
+import { rowCount } from '../../store/__tests__/stores.ts';
 
 const junk = fc.oneof(
   fc.string({ maxLength: 300 }),
@@ -35,13 +36,7 @@ const junk = fc.oneof(
 
 async function counts(h: Harness): Promise<Record<string, number>> {
   const result: Record<string, number> = {};
-  for (const object of prmObjects) {
-    const row = await h.store.db
-      .selectFrom(sqlTableName(object))
-      .select((eb) => eb.fn.countAll().as('n'))
-      .executeTakeFirstOrThrow();
-    result[object.name] = Number(row.n);
-  }
+  for (const object of prmObjects) result[object.name] = await rowCount(h.store.db, sqlTableName(object));
   return result;
 }
 

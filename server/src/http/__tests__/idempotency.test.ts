@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from './harness.ts';
+import { rowCount } from '../../store/__tests__/stores.ts';
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`idempotency keys (${dialect})`, () => {
@@ -16,15 +17,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     after(() => h.close());
 
     const nps = (score: number) => ({ score, respondedAt: '2026-11-20T09:00:00Z' });
-    const count = async () =>
-      Number(
-        (
-          await h.store.db
-            .selectFrom('nps_response')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const count = () => rowCount(h.store.db, 'nps_response');
 
     it('answers a retry with the first answer, and makes one record', async () => {
       const before = await count();

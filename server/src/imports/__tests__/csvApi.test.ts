@@ -8,6 +8,7 @@ import { restCollection } from '../../../../shared/src/hosts/rest.ts';
 import { sqlTableName } from '../../../../shared/src/hosts/sql.ts';
 import type { Role } from '../../../../shared/src/schema/roles.ts';
 import { externalIdField } from '../csvImport.ts';
+import { rowCount } from '../../store/__tests__/stores.ts';
 
 const sixObjects = ['partner', 'lead', 'dealRegistration', 'opportunity', 'salesOrder', 'invoice'] as const;
 const metadata = ['createdAt', 'updatedAt', 'version'];
@@ -40,15 +41,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     };
     const importCsv = (role: Role, collection: string, csv: string, query = '') =>
       h.call(role, 'POST', `/api/imports/${collection}${query}`, csv, { 'content-type': 'text/csv' });
-    const count = async (table: string) =>
-      Number(
-        (
-          await h.store.db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const count = (table: string) => rowCount(h.store.db, table);
     const auditCount = () => count('audit_log');
     const listAll = async (role: Role, collection: string) => {
       const records: Array<{ id: string }> = [];

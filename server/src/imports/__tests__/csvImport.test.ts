@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { objectNamed, prmObjects } from '../../../../shared/src/schema/registry.ts';
-import { testStores } from '../../store/__tests__/stores.ts';
+import { rowCount, testStores } from '../../store/__tests__/stores.ts';
 import type { Store } from '../../store/database.ts';
 import type { Actor } from '../../auth/policy.ts';
 import { importCsv, ImportFileError } from '../csvImport.ts';
@@ -21,15 +21,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`importCsv on its own (${dialect})`, () => {
     let store: Store;
     let dispose: () => Promise<void>;
-    const partners = async () =>
-      Number(
-        (
-          await store.db
-            .selectFrom('partner')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const partners = () => rowCount(store.db, 'partner');
 
     before(async () => ({ store, dispose } = await testStores[dialect]()));
     after(() => dispose());

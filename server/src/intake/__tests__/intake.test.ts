@@ -12,6 +12,7 @@ import { roles } from '../../../../shared/src/schema/roles.ts';
 import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { senderForDelivery } from '../senders.ts';
 import { secretBox } from '../../auth/secrets.ts';
+import { rowCount } from '../../store/__tests__/stores.ts';
 
 /** A Standard Webhooks signature: base64 HMAC-SHA256 of `id.timestamp.body` keyed by the decoded secret. */
 function sign(secret: string, id: string, timestamp: number, body: string | Buffer): string {
@@ -74,15 +75,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         },
       });
 
-    const count = async (table: string) =>
-      Number(
-        (
-          await h.store.db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const count = (table: string) => rowCount(h.store.db, table);
 
     before(async () => {
       // The real clock: the replay window is checked against the time of sending.

@@ -38,3 +38,12 @@ export const testStores = {
   sqlite: sqliteTestStore,
   postgres: postgresTestStore,
 } as const;
+
+/** How many rows a table holds, for tests that check what a request wrote or did not write. */
+export async function rowCount(db: Store['db'], table: string): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

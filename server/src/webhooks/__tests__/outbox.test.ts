@@ -10,6 +10,7 @@ import { createSubscription } from '../subscriptions.ts';
 import { forgetSubscriptions } from '../outbox.ts';
 import { startWebhookDispatcher, type Dispatcher } from '../delivery.ts';
 import { startSubscriber, type Subscriber } from './subscriber.ts';
+import { rowCount } from '../../store/__tests__/stores.ts';
 
 const partnerObject = objectNamed(prmObjects, 'partner');
 const fast = { baseMs: 20, factor: 2, capMs: 200, maxAttempts: 8 };
@@ -44,6 +45,15 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       subscriber.setSecret(made.secret);
       return made.subscription;
     };
+    /** Stops the subscriber and every subscription, so later tests' events go nowhere. */
+    const unsubscribeAll = async (subscriber: Subscriber) => {
+      await subscriber.close();
+      await h.store.db
+        .updateTable('webhook_subscription')
+        .set({ active: dialect === 'sqlite' ? 0 : false })
+        .execute();
+      forgetSubscriptions(h.store.db);
+    };
     const newPartner = (n: number) =>
       h.store.transaction((t) =>
         createRecord(
@@ -54,13 +64,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           validInput(partnerObject, n, (target) => h.records.A.get(target)!),
         ),
       );
-    const eventCount = async () =>
-      Number(
-        (await h.store.db
-          .selectFrom('webhook_event')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirst())!.n,
-      );
+    const eventCount = () => rowCount(h.store.db, 'webhook_event');
     /** Ticks until nothing is pending for the subscription (or the time runs out). */
     const drain = async (subscriptionId: string, ms = 8000) => {
       const end = Date.now() + ms;
@@ -114,12 +118,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           ['partner.created'],
         );
       } finally {
-        await subscriber.close();
-        await h.store.db
-          .updateTable('webhook_subscription')
-          .set({ active: dialect === 'sqlite' ? 0 : false })
-          .execute();
-        forgetSubscriptions(h.store.db);
+        await unsubscribeAll(subscriber);
       }
     });
 
@@ -216,12 +215,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           );
         assert.deepEqual(subscriber.rejected, []);
       } finally {
-        await subscriber.close();
-        await h.store.db
-          .updateTable('webhook_subscription')
-          .set({ active: dialect === 'sqlite' ? 0 : false })
-          .execute();
-        forgetSubscriptions(h.store.db);
+        await unsubscribeAll(subscriber);
       }
     });
 
