@@ -273,7 +273,8 @@ export async function insertRecord(
   record: PrmRecord,
   action = 'create',
 ): Promise<PrmRecord> {
-  // The row is made once; the record as stored is read back from it (asStored without a second toRow).
+  // The record is complete (made by newRecord), so its row has every column: made once, and the record
+  // as stored is read back from it (asStored without a second toRow).
   const row = toRow(object, record, tx.dialect);
   const stored = fromRow(object, row);
   try {

@@ -57,7 +57,7 @@ export async function runPrepared<Row>(
   const parameters = shape.slots.map((slot) => ('argument' in slot ? args[slot.argument] : slot.value));
   // Inside a transaction on the embedded store the connection is the transaction's alone, so the
   // statement runs on it directly; Kysely's executor would only pass it through its plugins (none)
-  // and its connection queue, about a tenth of a registration's JavaScript.
+  // and its connection queue (about 7 % of a registration's CPU, docs/server-performance.md).
   const direct = tx.root !== undefined && tx.db !== tx.root ? directRunners.get(tx.root) : undefined;
   if (direct) return direct(shape.sql, parameters) as QueryResult<Row>;
   return tx.db.executeQuery<Row>(CompiledQuery.raw(shape.sql, parameters) as CompiledQuery<Row>);
