@@ -2,15 +2,21 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../errors.ts';
 import { defaultBusinessHours, type BusinessHours } from './rules.ts';
+import { instantMs, instantProblem, timeZoneProblem } from './time.ts';
 
-function minutesOf(hhmm: string): number {
-  const [hours, minutes] = hhmm.split(':').map(Number);
-  return hours * 60 + minutes;
+function clockTime(hhmm: string): { hour: number; minute: number; second: 0; millisecond: 0 } {
+  const [hour, minute] = hhmm.split(':').map(Number);
+  return { hour, minute, second: 0, millisecond: 0 };
 }
 
 /**
  * Offers made outside business hours start counting at the next opening, so a lead offered on Friday
  * evening in Berlin is due on Monday or Tuesday in Berlin, whatever the server's clock says.
+ *
+ * Opening and closing are wall-clock times on the partner's local date, turned into instants by luxon
+ * with the zone's offset on that date, so a day of 23 or 25 hours still opens at 09:00 and closes at
+ * 17:00 local time; the business time counted is the real time between them. (A time the clock skips
+ * is read as the same time after the change, one hour later; a repeated one as its later occurrence.)
  */
 export function slaDeadline(
   offeredAt: string,
@@ -18,36 +24,33 @@ export function slaDeadline(
   timeZone: string,
   hours: BusinessHours = defaultBusinessHours,
 ): string {
-  let at = DateTime.fromISO(offeredAt, { zone: timeZone });
-  if (!at.isValid) {
-    const field = at.invalidReason === 'unsupported zone' ? 'timeZone' : 'offeredAt';
-    throw new ValidationError([
-      {
-        field,
-        message:
-          field === 'timeZone' ? `${timeZone} is not an IANA time zone` : `${offeredAt} is not an ISO 8601 instant`,
-      },
-    ]);
-  }
+  const zoneProblem = timeZoneProblem(timeZone);
+  if (zoneProblem !== null) throw new ValidationError([{ field: 'timeZone', message: zoneProblem }]);
+  const offeredMs = instantMs(offeredAt);
+  if (Number.isNaN(offeredMs)) throw new ValidationError([{ field: 'offeredAt', message: instantProblem(offeredAt)! }]);
   if (!(slaHours > 0)) throw new ValidationError([{ field: 'slaHours', message: 'must be more than 0' }]);
-  const open = minutesOf(hours.start);
-  const close = minutesOf(hours.end);
+  const opening = clockTime(hours.start);
+  const closing = clockTime(hours.end);
   const holidays = new Set(hours.holidays ?? []);
   const isBusinessDay = (day: DateTime) => hours.days.includes(day.weekday) && !holidays.has(day.toISODate()!);
-  let remaining = Math.round(slaHours * 60);
-  // Each pass consumes one business day at most; a year of closed days means the calendar is wrong.
+  let remainingMs = Math.round(slaHours * 60) * 60_000;
+  let at = DateTime.fromMillis(offeredMs, { zone: timeZone });
+  // Each pass consumes one local date at most; a year of closed days means the calendar is wrong.
   for (let guard = 0; guard < 3660; guard++) {
-    const dayStart = at.startOf('day');
-    const minuteOfDay = at.diff(dayStart, 'minutes').minutes;
-    if (!isBusinessDay(at) || minuteOfDay >= close) {
-      at = dayStart.plus({ days: 1 }).set({ hour: Math.floor(open / 60), minute: open % 60 });
+    const opensAt = at.set(opening);
+    const closesAt = at.set(closing);
+    const nextDay = at.plus({ days: 1 }).set(opening);
+    if (!isBusinessDay(at) || at >= closesAt) {
+      at = nextDay;
       continue;
     }
-    if (minuteOfDay < open) at = dayStart.set({ hour: Math.floor(open / 60), minute: open % 60 });
-    const available = close - Math.max(open, minuteOfDay);
-    if (remaining <= available) return at.plus({ minutes: remaining }).toUTC().toISO({ suppressMilliseconds: true })!;
-    remaining -= available;
-    at = dayStart.plus({ days: 1 }).set({ hour: Math.floor(open / 60), minute: open % 60 });
+    if (at < opensAt) at = opensAt;
+    const availableMs = closesAt.toMillis() - at.toMillis();
+    if (remainingMs <= availableMs) {
+      return at.plus({ milliseconds: remainingMs }).toUTC().toISO({ suppressMilliseconds: true })!;
+    }
+    remainingMs -= availableMs;
+    at = nextDay;
   }
   throw new ValidationError([{ field: 'businessHours', message: 'no business day within ten years' }]);
 }
