@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import { ValidationError } from '../errors.ts';
 import { defaultBusinessHours, type BusinessHours } from './rules.ts';
-import { instantMs, instantProblem, timeZoneProblem } from './time.ts';
+import { requireInstantMs, timeZoneProblem } from './time.ts';
 
 function clockTime(hhmm: string): { hour: number; minute: number; second: 0; millisecond: 0 } {
   const [hour, minute] = hhmm.split(':').map(Number);
@@ -26,8 +26,7 @@ export function slaDeadline(
 ): string {
   const zoneProblem = timeZoneProblem(timeZone);
   if (zoneProblem !== null) throw new ValidationError([{ field: 'timeZone', message: zoneProblem }]);
-  const offeredMs = instantMs(offeredAt);
-  if (Number.isNaN(offeredMs)) throw new ValidationError([{ field: 'offeredAt', message: instantProblem(offeredAt)! }]);
+  const offeredMs = requireInstantMs(offeredAt, 'offeredAt');
   if (!(slaHours > 0)) throw new ValidationError([{ field: 'slaHours', message: 'must be more than 0' }]);
   const opening = clockTime(hours.start);
   const closing = clockTime(hours.end);

@@ -11,6 +11,7 @@ import { explanationLines, type Exclusion, type Explanation } from './explain.ts
 import { routeLead, type PriorOffer, type RouteDecision } from './route.ts';
 import { declineReasons, type DeclineReason, type Fallback, type RoutingLead } from './rules.ts';
 import { releaseCapacity, type RoutingState } from './state.ts';
+import { requireInstantMs } from './time.ts';
 
 export interface LeadOffer {
   partner: string;
@@ -161,7 +162,7 @@ function openOfferOf(routing: LeadRouting, partner: string, to: string): number 
 export function acceptOffer(routing: LeadRouting, state: RoutingState, partner: string, now: string): OfferStep {
   const index = openOfferOf(routing, partner, 'accepted');
   const offer = routing.offers[index];
-  if (Date.parse(now) > Date.parse(offer.respondBy)) {
+  if (requireInstantMs(now, 'now') > Date.parse(offer.respondBy)) {
     throw new TransitionError('offered', 'accepted', `the offer expired at ${offer.respondBy}`);
   }
   let next = state;
@@ -218,7 +219,7 @@ export function expireOffers(
   state: RoutingState,
   now: string,
 ): OfferStep {
-  const nowMs = Date.parse(now);
+  const nowMs = requireInstantMs(now, 'now');
   let next = state;
   let changed = false;
   const offers = routing.offers.map((offer): LeadOffer => {

@@ -15,6 +15,7 @@ import { renderExplanation, type ExclusionReason, type Explanation, type Fallbac
 import type { Fallback, RoutingChain, RoutingLead, RoutingPartner, Strategy } from './rules.ts';
 import { alignState, capacityPeriodOf, withChange, type RoutingState, type StateChange } from './state.ts';
 import { pickPartner, type FairnessWork, type WinnerReason } from './strategies.ts';
+import { requireInstantMs } from './time.ts';
 
 /** What happened to earlier offers of this lead: decliners and expired partners are never offered it again. */
 export interface PriorOffer {
@@ -309,8 +310,7 @@ export function decideLead(
   now: string,
   options: RouteOptions = {},
 ): LeadDecision {
-  const nowMs = Date.parse(now);
-  if (Number.isNaN(nowMs)) throw new RangeError(`now must be an ISO 8601 instant, not ${now}`);
+  const nowMs = requireInstantMs(now, 'now');
   const state = alignState(stateIn, compiled);
   const chain = compiled.chain;
   const period = capacityPeriodOf(nowMs, chain.capacityPeriod);

@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import { ValidationError, type FieldProblem } from '../errors.ts';
 
+import { countryCodeProblem } from './places.ts';
 import { declineReasons, ruleConditions, ruleOperators, strategies } from './schema.ts';
+import { timeZoneProblem } from './time.ts';
 
 // The values are declared once, with the routing objects they belong to.
 export { declineReasons, ruleConditions, ruleOperators, strategies };
@@ -268,6 +270,12 @@ export function validateRoutingChain(chain: RoutingChain): void {
         });
       }
     }
+    if (rule.condition === 'country') {
+      for (const value of values) {
+        const problem = countryCodeProblem(value);
+        if (problem !== null) problems.push({ field: at('value'), message: problem });
+      }
+    }
     if (rule.operator === 'equals' && rule.condition !== 'partner_active' && values.length > 1) {
       problems.push({ field: at('value'), message: 'equals takes one value; use in for a list' });
     }
@@ -291,9 +299,8 @@ export function validateRoutingChain(chain: RoutingChain): void {
   });
   const { start, end } = chain.businessHours;
   if (start >= end) problems.push({ field: 'businessHours.end', message: `must be after start (${start})` });
-  if (!Intl.supportedValuesOf('timeZone').includes(chain.defaultTimeZone) && chain.defaultTimeZone !== 'UTC') {
-    problems.push({ field: 'defaultTimeZone', message: `${chain.defaultTimeZone} is not an IANA time zone` });
-  }
+  const zoneProblem = timeZoneProblem(chain.defaultTimeZone);
+  if (zoneProblem !== null) problems.push({ field: 'defaultTimeZone', message: zoneProblem });
   if (problems.length > 0) throw new ValidationError(problems);
 }
 

@@ -2,6 +2,7 @@
  * The two time formats routing reads, checked the same way everywhere (partner files, rules, program
  * settings, the CLI and the core): IANA time zone names, and instants (decision and offer times).
  */
+import { ValidationError } from '../errors.ts';
 
 const knownZones = new Map<string, boolean>();
 
@@ -55,4 +56,11 @@ export function instantProblem(text: string): string | null {
     return `"${text}" has no UTC offset; write the instant with one, e.g. ${local[1]}T${local[2]}Z or ${local[1]}T${local[2]}+01:00`;
   }
   return `"${text}" is not an ISO 8601 instant with a UTC offset (e.g. 2026-03-27T10:00:00Z or 2026-03-27T10:00:00+01:00)`;
+}
+
+/** The instant's milliseconds; a text that is not an instant is refused naming the field (`now`, `offeredAt`). */
+export function requireInstantMs(text: string, field: string): number {
+  const ms = instantMs(text);
+  if (Number.isNaN(ms)) throw new ValidationError([{ field, message: instantProblem(text)! }]);
+  return ms;
 }

@@ -18,6 +18,9 @@ import {
 import { compileRouting } from '../../../../shared/src/routing/compile.ts';
 import { newLeadRouting, offerLead } from '../../../../shared/src/routing/offers.ts';
 import { initialRoutingState } from '../../../../shared/src/routing/state.ts';
+import { instantProblem, timeZoneProblem } from '../../../../shared/src/routing/time.ts';
+import { coordinateProblem, countryCodeProblem } from '../../../../shared/src/routing/places.ts';
+import { partnerInput } from '../../../../shared/src/generated/validators.ts';
 
 export const describe =
   'Route leads to partners through a rule chain (CSV and JSON in, one JSON decision per lead out).';
@@ -107,6 +110,11 @@ function readCsv(path: string, known: readonly string[], required: string[]): { 
   }));
 }
 
+// The partner record's own picklists, so a file cannot hold a status the CRM would refuse.
+const partnerStatuses = partnerInput.shape.status.unwrap().unwrap().options;
+const partnerSegments = partnerInput.shape.segment.unwrap().unwrap().options;
+
+/** Reads the fields of one row in the formats docs/routing.md states; a bad value names file, line and field. */
 function fieldReader(name: string, line: number, row: Row) {
   const fail = (field: string, message: string): never => {
     throw new UsageError(`${name} line ${line}, field ${field}: ${message}`);
@@ -121,30 +129,60 @@ function fieldReader(name: string, line: number, row: Row) {
     if (value < min || value > max) fail(field, `${raw} is outside ${min} to ${max}`);
     return value;
   };
+  /** Items separated by `;` or `,` (a comma needs the field quoted), trimmed, empty ones dropped. */
   const list = (field: string) =>
     row[field]
       ? row[field]
-          .split(';')
+          .split(/[;,]/)
           .map((item) => item.trim())
           .filter(Boolean)
       : [];
-  return { fail, text, number, list };
+  const choice = (field: string, options: readonly string[]): string | null => {
+    const raw = text(field);
+    if (raw === null) return null;
+    if (!options.includes(raw.toLowerCase())) fail(field, `"${raw}" is not one of ${options.join(', ')}`);
+    return raw.toLowerCase();
+  };
+  const country = (field: string): string | null => {
+    const raw = text(field);
+    if (raw === null) return null;
+    const problem = countryCodeProblem(raw);
+    if (problem !== null) fail(field, problem);
+    return raw.toUpperCase();
+  };
+  const instant = (field: string): string | null => {
+    const raw = text(field);
+    const problem = raw === null ? null : instantProblem(raw);
+    if (problem !== null) fail(field, problem);
+    return raw;
+  };
+  const location = (): { latitude: number | null; longitude: number | null } => {
+    const [latitude, longitude] = (['latitude', 'longitude'] as const).map((field) => {
+      const raw = text(field);
+      const problem = raw === null ? null : coordinateProblem(raw, field);
+      if (problem !== null) fail(field, problem);
+      return raw === null ? null : Number(raw);
+    });
+    if ((latitude === null) !== (longitude === null))
+      fail(latitude === null ? 'latitude' : 'longitude', 'latitude and longitude go together');
+    return { latitude, longitude };
+  };
+  return { fail, text, number, list, choice, country, instant, location };
 }
 
 function readPartners(path: string): RoutingPartner[] {
   const name = basename(path);
   const seen = new Map<string, number>();
   return readCsv(path, partnerColumns, ['id', 'name']).map(({ line, row }) => {
-    const { fail, text, number, list } = fieldReader(name, line, row);
+    const { fail, text, number, list, choice, country, location } = fieldReader(name, line, row);
     if (!row.id) fail('id', 'is empty');
     if (!row.name) fail('name', `is empty for partner ${row.id}`);
     const earlier = seen.get(row.id);
     if (earlier !== undefined) fail('id', `${row.id} already appears on line ${earlier}`);
     seen.set(row.id, line);
     const timeZone = text('timeZone');
-    if (timeZone && !Intl.supportedValuesOf('timeZone').includes(timeZone) && timeZone !== 'UTC') {
-      fail('timeZone', `${timeZone} is not an IANA time zone (e.g. Europe/Berlin)`);
-    }
+    const zoneProblem = timeZone === null ? null : timeZoneProblem(timeZone);
+    if (zoneProblem !== null) fail('timeZone', zoneProblem);
     const acceptsLeads = row.acceptsLeads ? row.acceptsLeads.toLowerCase() : 'true';
     if (acceptsLeads !== 'true' && acceptsLeads !== 'false')
       fail('acceptsLeads', `must be true or false, not "${row.acceptsLeads}"`);
@@ -155,25 +193,20 @@ function readPartners(path: string): RoutingPartner[] {
       }
       return { name: certification, expiresOn: expiresOn ?? null };
     });
-    const latitude = number('latitude', -90, 90);
-    const longitude = number('longitude', -180, 180);
-    if ((latitude === null) !== (longitude === null))
-      fail(latitude === null ? 'latitude' : 'longitude', 'latitude and longitude go together');
     return {
       id: row.id,
       name: row.name,
-      status: text('status') ?? 'active',
+      status: choice('status', partnerStatuses) ?? 'active',
       tier: text('tier'),
-      country: text('country'),
+      country: country('country'),
       region: text('region'),
       postalCode: text('postalCode'),
-      latitude,
-      longitude,
+      ...location(),
       timeZone,
       specialisations: list('specialisations'),
       industries: list('industries'),
       products: list('products'),
-      segment: text('segment'),
+      segment: choice('segment', partnerSegments),
       certifications,
       leadCapacity: number('leadCapacity', 0, 1_000_000, true),
       periodCapacity: number('periodCapacity', 0, 1_000_000, true),
@@ -190,31 +223,23 @@ function readLeads(path: string): (RoutingLead & { line: number; receivedAt: str
   const name = basename(path);
   const seen = new Map<string, number>();
   return readCsv(path, leadColumns, ['id']).map(({ line, row }) => {
-    const { fail, text, number } = fieldReader(name, line, row);
+    const { fail, text, number, country, instant, location } = fieldReader(name, line, row);
     if (!row.id) fail('id', 'is empty');
     const earlier = seen.get(row.id);
     if (earlier !== undefined) fail('id', `${row.id} already appears on line ${earlier}`);
     seen.set(row.id, line);
-    const receivedAt = text('receivedAt');
-    if (receivedAt && Number.isNaN(Date.parse(receivedAt)))
-      fail('receivedAt', `"${receivedAt}" is not an ISO 8601 instant`);
-    const latitude = number('latitude', -90, 90);
-    const longitude = number('longitude', -180, 180);
-    if ((latitude === null) !== (longitude === null))
-      fail(latitude === null ? 'latitude' : 'longitude', 'latitude and longitude go together');
     return {
       line,
       id: row.id,
       company: text('company'),
-      country: text('country'),
+      country: country('country'),
       region: text('region'),
       postalCode: text('postalCode'),
-      latitude,
-      longitude,
+      ...location(),
       industry: text('industry'),
       employees: number('employees', 0, 10_000_000, true),
       productInterest: text('productInterest'),
-      receivedAt,
+      receivedAt: instant('receivedAt'),
     };
   });
 }
@@ -319,8 +344,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (!values.partners || !values.rules || !values.leads)
     throw new UsageError(`--partners, --rules and --leads are required.\n${usage}`);
-  if (values.now !== undefined && Number.isNaN(Date.parse(values.now)))
-    throw new UsageError(`--now must be an ISO 8601 instant, not ${values.now}`);
+  const nowProblem = values.now === undefined ? null : instantProblem(values.now);
+  if (nowProblem !== null) throw new UsageError(`--now: ${nowProblem}`);
 
   const partners = readPartners(values.partners);
   const chain = readChain(values.rules);
