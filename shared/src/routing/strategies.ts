@@ -47,7 +47,8 @@ function weighted(compiled: CompiledRouting, pool: ArrayLike<number>, work: Fair
     const weight = compiled.weight[pool[k]];
     total += weight;
     credit[k] += weight;
-    if (best < 0 || credit[k] > credit[best] || (credit[k] === credit[best] && pool[k] < pool[best])) best = k;
+    if (best < 0 || credit[k] > credit[best] || (credit[k] === credit[best] && servedEarlier(pool, work, k, best)))
+      best = k;
   }
   const before = credit[best];
   credit[best] -= total;
