@@ -272,10 +272,23 @@ function narrow(work: Work, r: number, rule: CompiledRule, keyId: number, candid
   return matched;
 }
 
+/** How many partners a rule admits for this lead, eligible or not. */
+function admittedCount(work: Work, rule: CompiledRule): number {
+  if (!judgeable(work, rule)) return 0;
+  const keyId = rule.code === ruleCode.keyed ? keyIdOf(work, rule) : 0;
+  const list = listOf(work, rule, keyId);
+  if (list !== null) return list.length;
+  // A distance rule has no list: count the partners within range, or it would always go last.
+  let admitted = 0;
+  for (let i = 0; i < work.compiled.ids.length; i++) if (admits(work, rule, keyId, i)) admitted += 1;
+  return admitted;
+}
+
 /**
  * The required rules at the head of the chain all have to hold, so their order does not change the
  * pool: they are intersected starting from the one that admits the fewest partners for this lead
- * (an index list of one country rather than every active partner), and traced in that order.
+ * (an index list of one country rather than every active partner), and traced in that order. So the
+ * rule that leaves nobody, and that the fallback names, is one that really excludes the rest.
  */
 function headOrder(work: Work): number[] {
   const rules = work.compiled.rules;
@@ -283,13 +296,7 @@ function headOrder(work: Work): number[] {
   const order: number[] = [];
   const size: number[] = [];
   for (let r = 0; r < head; r++) {
-    const rule = rules[r];
-    let admitted: number;
-    if (!judgeable(work, rule)) admitted = 0;
-    else {
-      const list = listOf(work, rule, rule.code === ruleCode.keyed ? keyIdOf(work, rule) : 0);
-      admitted = list === null ? work.compiled.ids.length : list.length;
-    }
+    const admitted = admittedCount(work, rules[r]);
     // Stable insertion: ties keep the chain's order.
     let at = order.length;
     while (at > 0 && size[at - 1] > admitted) at -= 1;
