@@ -8,6 +8,7 @@ import { decideLead } from '../route.ts';
 import { newLeadRouting, offerLead } from '../offers.ts';
 import { initialRoutingState } from '../state.ts';
 import { currentZoneNames } from './zoneNames.ts';
+import { instantMs } from '../time.ts';
 
 const fallback = { kind: 'direct_queue', queue: 'Inside sales' };
 
@@ -61,5 +62,26 @@ describe('decision and offer times', () => {
     // 10:00 CET on a Friday plus 24 business hours: 7 on Friday, 8 on Monday (now CEST), 8 on Tuesday, 1 on Wednesday.
     assert.equal(step.routing.offers[0].respondBy, '2026-04-01T08:00:00Z');
     assert.equal(step.state.period, decideLead(compiled, lead, state, '2026-03-27T09:00:00Z').change!.period);
+  });
+});
+
+describe('instants', () => {
+  it('reads ISO 8601 date-times with a UTC offset, and nothing else', () => {
+    assert.equal(instantMs('2026-03-27T10:00Z'), Date.UTC(2026, 2, 27, 10));
+    assert.equal(instantMs('2026-03-27T10:00:30.250+01:00'), Date.UTC(2026, 2, 27, 9, 0, 30, 250));
+    assert.equal(instantMs('2024-02-29T00:00:00-05:00'), Date.UTC(2024, 1, 29, 5));
+    for (const refused of [
+      '2026-03-27T10:00',
+      '2026-03-27 10:00Z',
+      '2026-02-29T10:00Z',
+      '2100-02-29T10:00Z',
+      '2026-04-31T10:00Z',
+      '2026-13-01T10:00Z',
+      '2026-01-01T24:00Z',
+      '2026-01-01T23:60Z',
+      '2026-03-27',
+      '',
+    ])
+      assert.ok(Number.isNaN(instantMs(refused)), refused);
   });
 });
