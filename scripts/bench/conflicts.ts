@@ -62,9 +62,9 @@ export async function run(argv: string[]): Promise<void> {
     existing[i] = {
       id: `c${i}`,
       kind: 'customer',
-      company: generated.name,
-      domain: random() < 0.8 ? domainFor(generated.core, generated.country, usedDomains) : null,
-      country: generated.country.code,
+      customerName: generated.name,
+      customerDomain: random() < 0.8 ? domainFor(generated.core, generated.country, usedDomains) : null,
+      customerCountry: generated.country.code,
     };
   }
   usedDomains.clear();
@@ -79,7 +79,13 @@ export async function run(argv: string[]): Promise<void> {
   gc?.();
   const afterIndex = process.memoryUsage();
 
-  type Subject = { id: string; company: string; domain: string | null; country: string | null; kind: string };
+  type Subject = {
+    id: string;
+    customerName: string;
+    customerDomain: string | null;
+    customerCountry: string | null;
+    kind: string;
+  };
   /** An incoming customer: an exact duplicate, a realistic variant of a known one, or a new company. */
   const subject = (id: string): Subject => {
     const roll = random();
@@ -87,9 +93,9 @@ export async function run(argv: string[]): Promise<void> {
       const source = existing[Math.floor(random() * existingCount)];
       return {
         id,
-        company: source.company,
-        domain: source.domain ?? null,
-        country: source.country ?? null,
+        customerName: source.customerName,
+        customerDomain: source.customerDomain ?? null,
+        customerCountry: source.customerCountry ?? null,
         kind: 'duplicate',
       };
     }
@@ -98,12 +104,18 @@ export async function run(argv: string[]): Promise<void> {
       return {
         id,
         ...variantOf(source, random),
-        country: random() < 0.7 ? (source.country ?? null) : null,
+        customerCountry: random() < 0.7 ? (source.customerCountry ?? null) : null,
         kind: 'variant',
       };
     }
     const generated = company();
-    return { id, company: generated.name, domain: null, country: generated.country.code, kind: 'new' };
+    return {
+      id,
+      customerName: generated.name,
+      customerDomain: null,
+      customerCountry: generated.country.code,
+      kind: 'new',
+    };
   };
   const incoming: Subject[] = [];
   for (let i = 0; i < incomingCount; i++) incoming.push(subject(`n${i}`));
@@ -138,7 +150,7 @@ export async function run(argv: string[]): Promise<void> {
       const candidates = candidateSlots(index, prepared).size;
       const again = ms(Number(process.hrtime.bigint() - t1));
       console.log(
-        `slow: ${ms(t).toFixed(2)} ms (candidates ${candidates} in ${again.toFixed(2)} ms) ${incoming[i].kind} "${incoming[i].company}"`,
+        `slow: ${ms(t).toFixed(2)} ms (candidates ${candidates} in ${again.toFixed(2)} ms) ${incoming[i].kind} "${incoming[i].customerName}"`,
       );
     }
   }
@@ -161,7 +173,7 @@ export async function run(argv: string[]): Promise<void> {
     if (fromIndex.verdict === decision.verdict && fromIndex.match === (decision.match?.id ?? null)) agree += 1;
     else if (disagreements.length < 5) {
       disagreements.push(
-        `${subject.id} "${subject.company}": index ${fromIndex.verdict}/${fromIndex.match}, scan ${decision.verdict}/${decision.match?.id ?? null} "${decision.match?.company ?? ''}" ${decision.score}`,
+        `${subject.id} "${subject.customerName}": index ${fromIndex.verdict}/${fromIndex.match}, scan ${decision.verdict}/${decision.match?.id ?? null} "${decision.match?.customerName ?? ''}" ${decision.score}`,
       );
     }
   }

@@ -421,8 +421,8 @@ export function domainFor(core: string, country: CountryStyle, used: Set<string>
 export function variantOf(
   record: KnownCustomerRecord,
   random: () => number,
-): { company: string; domain: string | null } {
-  const name = record.company;
+): { customerName: string; customerDomain: string | null } {
+  const name = record.customerName;
   const roll = random();
   const withoutForm = name.replace(
     /\s+(Inc\.?|LLC|Corp\.?|Corporation|Ltd\.?|Limited|PLC|GmbH( & Co\. KG)?|AG|SE|SAS?|SARL|S\.A\.|S\.p\.A\.|S\.r\.l\.|SpA|S\.L\.|SL|B\.V\.|N\.V\.|BV|AB( \(publ\))?|Oyj?|A\/S|ApS|ASA?|K\.K\.|Co\., Ltd\.|Pty\.? Ltd\.?|Pte\.? Ltd\.?|Ltda\.|Sp\. z o\.o\.|Pvt\. Ltd\.|Private Limited)$/,
@@ -442,6 +442,8 @@ export function variantOf(
   } else if (roll < 0.8) company = withoutForm.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
   else company = `${withoutForm}, Inc.`;
   const domain =
-    record.domain && random() < 0.5 ? `https://www.${random() < 0.5 ? 'eu.' : ''}${record.domain}/contact` : null;
-  return { company, domain };
+    record.customerDomain && random() < 0.5
+      ? `https://www.${random() < 0.5 ? 'eu.' : ''}${record.customerDomain}/contact`
+      : null;
+  return { customerName: company, customerDomain: domain };
 }

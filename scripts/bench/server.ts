@@ -154,20 +154,26 @@ function registrations(seed = 42) {
   const domains = new Set<string>();
   const earlier: KnownCustomerRecord[] = [];
   return (n: number): string => {
-    let customer: { company: string; domain: string | null; country: string };
+    let customer: { customerName: string; customerDomain: string | null; customerCountry: string };
     if (earlier.length > 20 && random() < 0.1) {
       const known = earlier[Math.floor(random() * earlier.length)];
-      customer = { ...variantOf(known, random), country: known.country ?? 'DE' };
+      customer = { ...variantOf(known, random), customerCountry: known.customerCountry ?? 'DE' };
     } else {
       const made = company();
       const domain = domainFor(made.core, made.country, domains);
-      earlier.push({ id: `r${n}`, kind: 'registration', company: made.name, domain, country: made.country.code });
-      customer = { company: made.name, domain, country: made.country.code };
+      earlier.push({
+        id: `r${n}`,
+        kind: 'registration',
+        customerName: made.name,
+        customerDomain: domain,
+        customerCountry: made.country.code,
+      });
+      customer = { customerName: made.name, customerDomain: domain, customerCountry: made.country.code };
     }
     return JSON.stringify({
-      customerName: customer.company,
-      customerDomain: customer.domain ?? undefined,
-      customerCountry: customer.country,
+      customerName: customer.customerName,
+      customerDomain: customer.customerDomain ?? undefined,
+      customerCountry: customer.customerCountry,
       opportunityName: `Opportunity ${n}`,
       currency: 'USD',
       amount: 1_000_000 + (n % 1000),

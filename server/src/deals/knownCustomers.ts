@@ -30,10 +30,10 @@ export function registrationAsKnown(registration: DealRegistration): KnownCustom
   return {
     id: registration.id,
     kind: 'registration',
-    company: registration.customerName,
-    domain: registration.customerDomain,
-    contactEmail: registration.customerContactEmail,
-    country: registration.customerCountry,
+    customerName: registration.customerName,
+    customerDomain: registration.customerDomain,
+    customerContactEmail: registration.customerContactEmail,
+    customerCountry: registration.customerCountry,
     partner: registration.partner,
     status: registration.status,
     submittedAt: registration.submittedAt,
@@ -45,9 +45,9 @@ export function namedAccountAsKnown(account: NamedAccount): KnownCustomerRecord 
   return {
     id: account.id,
     kind: 'namedAccount',
-    company: account.name,
-    domain: account.customerDomain ?? account.website,
-    country: account.country,
+    customerName: account.name,
+    customerDomain: account.customerDomain ?? account.website,
+    customerCountry: account.country,
     reservedUntil: account.reservedUntil,
     accountOwner: account.accountOwner,
   };

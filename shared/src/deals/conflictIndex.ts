@@ -15,7 +15,7 @@
  * apart are found only through another shared word, the domain or the exact name; typos are looked for
  * in distinctive words only.
  *
- * State is explicit and mutable (the index is a cache of the known world); records are added, replaced
+ * State is explicit and mutable (the index is a cache of the known customers); records are added, replaced
  * and removed one at a time as they change, with no rebuild.
  */
 import {

@@ -44,7 +44,7 @@ export function admitSubmission(index: ConflictIndex, submission: Submission, no
         compareSubmissionOrder(submission, record) < 0,
     );
   upsertRecord(index, { ...submission, kind: 'registration', status: 'submitted' });
-  // Re-decide each pre-empted one with this submission in the world: the same rule names the winner.
+  // Re-decide each pre-empted one with this submission among the known customers: the same rule names the winner.
   const superseded = preempted.map(({ record }) => ({ id: record.id, decision: checkConflict(index, record, now) }));
   for (const loser of superseded) {
     if (loser.decision.verdict === 'conflict') removeRecord(index, loser.id);

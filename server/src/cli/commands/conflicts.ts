@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { parse, CsvError } from 'csv-parse';
 import { UsageError } from '../prm.ts';
 import { checkConflict, createConflictIndex, upsertRecord } from '../../../../shared/src/deals/conflictIndex.ts';
+import type { ConflictSubject } from '../../../../shared/src/deals/conflicts.ts';
 
 export const describe =
   'Check incoming customers against existing ones for channel conflicts (CSV in, JSON lines out).';
@@ -22,6 +23,16 @@ interface CustomerRow {
   company: string;
   domain: string;
   country: string;
+}
+
+/** A row in the core's words: the file keeps its documented header (`company,domain,country`), users' scripts write it. */
+function customerOf(row: CustomerRow): ConflictSubject {
+  return {
+    id: row.id,
+    customerName: row.company,
+    customerDomain: row.domain || null,
+    customerCountry: row.country || null,
+  };
 }
 
 /** Files above this size report progress on stderr even when it is not a terminal. */
@@ -112,13 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   const existingProgress = showProgress(values.existing);
   let existingCount = 0;
   for await (const row of readCustomers(values.existing)) {
-    upsertRecord(index, {
-      id: row.id,
-      kind: 'customer',
-      company: row.company,
-      domain: row.domain || null,
-      country: row.country || null,
-    });
+    upsertRecord(index, { ...customerOf(row), kind: 'customer' });
     existingCount += 1;
     if (existingProgress && existingCount % 100_000 === 0) progress(`indexed ${existingCount} existing rows`);
   }
@@ -128,11 +133,7 @@ export async function run(argv: string[]): Promise<number> {
   let checked = 0;
   let buffered = '';
   for await (const row of readCustomers(values.incoming)) {
-    const decision = checkConflict(
-      index,
-      { id: row.id, company: row.company, domain: row.domain || null, country: row.country || null },
-      now,
-    );
+    const decision = checkConflict(index, customerOf(row), now);
     buffered += `${JSON.stringify({ id: row.id, verdict: decision.verdict, match: decision.match?.id ?? null, score: decision.score, reasons: decision.reasons })}\n`;
     checked += 1;
     if (buffered.length > 64_000) {

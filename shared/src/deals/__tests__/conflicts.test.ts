@@ -26,16 +26,16 @@ import { now } from './data/registrations.ts';
 const protectedRegistration: KnownCustomerRecord = {
   id: 'reg-9',
   kind: 'registration',
-  company: 'Nordwind Logistik GmbH',
-  domain: 'nordwind-logistik.de',
-  country: 'DE',
+  customerName: 'Nordwind Logistik GmbH',
+  customerDomain: 'nordwind-logistik.de',
+  customerCountry: 'DE',
   partner: 'partner-b',
   status: 'approved',
   submittedAt: '2026-10-01T10:00:00.000Z',
   protectionEndsAt: '2026-12-30T10:00:00.000Z',
 };
 
-function worldOf(...records: KnownCustomerRecord[]) {
+function knownCustomersIndex(...records: KnownCustomerRecord[]) {
   const index = createConflictIndex();
   for (const record of records) upsertRecord(index, record);
   return index;
@@ -45,14 +45,14 @@ const subject = {
   id: 'reg-new',
   partner: 'partner-a',
   submittedAt: now,
-  company: 'NORDWIND LOGISTIK',
-  domain: null,
-  country: 'Germany',
+  customerName: 'NORDWIND LOGISTIK',
+  customerDomain: null,
+  customerCountry: 'Germany',
 };
 
 describe('conflict verdicts', () => {
   it("gives conflict for a customer another partner's registration protects, naming the record and why", () => {
-    const decision = checkConflict(worldOf(protectedRegistration), subject, now);
+    const decision = checkConflict(knownCustomersIndex(protectedRegistration), subject, now);
     assert.equal(decision.verdict, 'conflict');
     assert.equal(decision.match?.id, 'reg-9');
     assert.match(decision.reasons[0], /protected until 2026-12-30/);
@@ -61,13 +61,17 @@ describe('conflict verdicts', () => {
 
   it('gives none once that protection has lapsed', () => {
     const lapsed = { ...protectedRegistration, protectionEndsAt: '2026-11-26T08:59:59.999Z' };
-    assert.equal(checkConflict(worldOf(lapsed), subject, now).verdict, 'none');
+    assert.equal(checkConflict(knownCustomersIndex(lapsed), subject, now).verdict, 'none');
   });
 
   it('matches web and e-mail domains including subdomains, whatever the names say', () => {
     const decision = checkConflict(
-      worldOf(protectedRegistration),
-      { ...subject, company: 'NWL Freight Services', domain: 'https://shop.eu.nordwind-logistik.de/kontakt' },
+      knownCustomersIndex(protectedRegistration),
+      {
+        ...subject,
+        customerName: 'NWL Freight Services',
+        customerDomain: 'https://shop.eu.nordwind-logistik.de/kontakt',
+      },
       now,
     );
     assert.equal(decision.verdict, 'conflict');
@@ -78,12 +82,12 @@ describe('conflict verdicts', () => {
     const gmailCustomer: KnownCustomerRecord = {
       id: 'c-1',
       kind: 'customer',
-      company: 'Zephyr Bakery',
-      contactEmail: 'owner@gmail.com',
+      customerName: 'Zephyr Bakery',
+      customerContactEmail: 'owner@gmail.com',
     };
     const decision = checkConflict(
-      worldOf(gmailCustomer),
-      { id: 's', company: 'Harbor Dental Clinic', contactEmail: 'info@gmail.com' },
+      knownCustomersIndex(gmailCustomer),
+      { id: 's', customerName: 'Harbor Dental Clinic', customerContactEmail: 'info@gmail.com' },
       now,
     );
     assert.equal(decision.verdict, 'none');
@@ -93,53 +97,66 @@ describe('conflict verdicts', () => {
     const named: KnownCustomerRecord = {
       id: 'na-1',
       kind: 'namedAccount',
-      company: 'Nordwind Logistik',
+      customerName: 'Nordwind Logistik',
       reservedUntil: '2026-11-26',
       accountOwner: 'Sam Direct',
     };
-    const reserved = checkConflict(worldOf(named), subject, now);
+    const reserved = checkConflict(knownCustomersIndex(named), subject, now);
     assert.equal(reserved.verdict, 'conflict');
     assert.match(reserved.reasons[0], /direct sales team \(owner: Sam Direct\)/);
-    assert.equal(checkConflict(worldOf({ ...named, reservedUntil: '2026-11-25' }), subject, now).verdict, 'none');
+    assert.equal(
+      checkConflict(knownCustomersIndex({ ...named, reservedUntil: '2026-11-25' }), subject, now).verdict,
+      'none',
+    );
   });
 
   it('gives conflict for an open opportunity in the vendor pipeline and none for a closed one', () => {
     const opportunity: KnownCustomerRecord = {
       id: 'opp-1',
       kind: 'opportunity',
-      company: 'Nordwind Logistik AG',
+      customerName: 'Nordwind Logistik AG',
       open: true,
     };
-    assert.equal(checkConflict(worldOf(opportunity), subject, now).verdict, 'conflict');
-    assert.equal(checkConflict(worldOf({ ...opportunity, open: false }), subject, now).verdict, 'none');
+    assert.equal(checkConflict(knownCustomersIndex(opportunity), subject, now).verdict, 'conflict');
+    assert.equal(checkConflict(knownCustomersIndex({ ...opportunity, open: false }), subject, now).verdict, 'none');
   });
 
   it('gives possible, not conflict, when a similar but not identical name is held', () => {
-    const held: KnownCustomerRecord = { id: 'c-2', kind: 'customer', company: 'Nordwind Logistik Holding' };
-    const decision = checkConflict(worldOf(held), { id: 's', company: 'Nordwind Logistik Hamburg' }, now);
+    const held: KnownCustomerRecord = { id: 'c-2', kind: 'customer', customerName: 'Nordwind Logistik Holding' };
+    const decision = checkConflict(
+      knownCustomersIndex(held),
+      { id: 's', customerName: 'Nordwind Logistik Hamburg' },
+      now,
+    );
     assert.equal(decision.verdict, 'possible');
     assert.match(decision.reasons[0], /a person should look/);
   });
 
   it('does not confuse different companies with similar names', () => {
-    const apple: KnownCustomerRecord = { id: 'c-apple', kind: 'customer', company: 'Apple Inc.', domain: 'apple.com' };
+    const apple: KnownCustomerRecord = {
+      id: 'c-apple',
+      kind: 'customer',
+      customerName: 'Apple Inc.',
+      customerDomain: 'apple.com',
+    };
     const delta: KnownCustomerRecord = {
       id: 'c-delta',
       kind: 'customer',
-      company: 'Delta Air Lines, Inc.',
-      domain: 'delta.com',
+      customerName: 'Delta Air Lines, Inc.',
+      customerDomain: 'delta.com',
     };
-    const world = worldOf(apple, delta);
+    const index = knownCustomersIndex(apple, delta);
     assert.equal(
-      checkConflict(world, { id: 's1', company: 'Applied Materials', domain: 'appliedmaterials.com' }, now).verdict,
+      checkConflict(index, { id: 's1', customerName: 'Applied Materials', customerDomain: 'appliedmaterials.com' }, now)
+        .verdict,
       'none',
     );
-    assert.equal(checkConflict(world, { id: 's2', company: 'Delta Dental' }, now).verdict, 'none');
+    assert.equal(checkConflict(index, { id: 's2', customerName: 'Delta Dental' }, now).verdict, 'none');
   });
 
   it("flags a partner's own earlier registration as a possible duplicate, not a conflict", () => {
     const own = { ...protectedRegistration, partner: 'partner-a' };
-    const decision = checkConflict(worldOf(own), subject, now);
+    const decision = checkConflict(knownCustomersIndex(own), subject, now);
     assert.equal(decision.verdict, 'possible');
     assert.match(decision.reasons[0], /your own registration/);
   });
@@ -151,14 +168,14 @@ describe('conflict verdicts', () => {
       protectionEndsAt: null,
       submittedAt: '2026-11-26T08:00:00.000Z',
     };
-    assert.equal(checkConflict(worldOf(pending), subject, now).verdict, 'conflict');
+    assert.equal(checkConflict(knownCustomersIndex(pending), subject, now).verdict, 'conflict');
     const later = { ...pending, submittedAt: '2026-11-26T09:30:00.000Z' };
-    assert.equal(checkConflict(worldOf(later), subject, now).verdict, 'none');
+    assert.equal(checkConflict(knownCustomersIndex(later), subject, now).verdict, 'none');
   });
 
   it('lowers the score when the countries differ', () => {
-    const a = prepareCustomer({ company: 'Acme Robotics', country: 'US' });
-    const b = prepareCustomer({ company: 'Acme Robotics', country: 'DE' });
+    const a = prepareCustomer({ customerName: 'Acme Robotics', customerCountry: 'US' });
+    const b = prepareCustomer({ customerName: 'Acme Robotics', customerCountry: 'DE' });
     const scored = compareCustomers(a, b, true);
     assert.ok(scored.score < 1);
     assert.ok(scored.reasons.some((r) => r.includes('countries differ')));
@@ -170,27 +187,31 @@ describe('conflict index', () => {
     const index = createConflictIndex();
     upsertRecord(index, protectedRegistration);
     assert.equal(checkConflict(index, subject, now).verdict, 'conflict');
-    upsertRecord(index, { ...protectedRegistration, company: 'Blue Harbor Foods', domain: 'blueharbor.example' });
+    upsertRecord(index, {
+      ...protectedRegistration,
+      customerName: 'Blue Harbor Foods',
+      customerDomain: 'blueharbor.example',
+    });
     assert.equal(indexedRecordCount(index), 1);
     assert.equal(checkConflict(index, subject, now).verdict, 'none');
-    assert.equal(checkConflict(index, { id: 's', company: 'Blue Harbour Foods' }, now).verdict, 'conflict');
+    assert.equal(checkConflict(index, { id: 's', customerName: 'Blue Harbour Foods' }, now).verdict, 'conflict');
     removeRecord(index, protectedRegistration.id);
     assert.equal(indexedRecordCount(index), 0);
-    assert.equal(checkConflict(index, { id: 's', company: 'Blue Harbor Foods' }, now).verdict, 'none');
+    assert.equal(checkConflict(index, { id: 's', customerName: 'Blue Harbor Foods' }, now).verdict, 'none');
   });
 
   it('finds one-typo variants of a distinctive word', () => {
-    const index = worldOf({ id: 'c-1', kind: 'customer', company: 'Quintronex Analytics' });
-    assert.equal(checkConflict(index, { id: 's', company: 'Quintornex Analytics Ltd' }, now).verdict, 'conflict');
+    const index = knownCustomersIndex({ id: 'c-1', kind: 'customer', customerName: 'Quintronex Analytics' });
+    assert.equal(checkConflict(index, { id: 's', customerName: 'Quintornex Analytics Ltd' }, now).verdict, 'conflict');
   });
 
   it('keeps finding typos of names indexed before and after its word filter grows', () => {
     const index = createConflictIndex();
-    upsertRecord(index, { id: 'c-first', kind: 'customer', company: 'Quintronex Analytics' });
+    upsertRecord(index, { id: 'c-first', kind: 'customer', customerName: 'Quintronex Analytics' });
     const smallFilter = index.wordFilter.length;
     for (let i = 0; i < 5000; i++)
-      upsertRecord(index, { id: `c-${i}`, kind: 'customer', company: `Filler${i.toString(36)}word Holdings` });
-    upsertRecord(index, { id: 'c-last', kind: 'customer', company: 'Zephyrion Robotics' });
+      upsertRecord(index, { id: `c-${i}`, kind: 'customer', customerName: `Filler${i.toString(36)}word Holdings` });
+    upsertRecord(index, { id: 'c-last', kind: 'customer', customerName: 'Zephyrion Robotics' });
     assert.ok(index.wordFilter.length > smallFilter, `${index.wordFilter.length} > ${smallFilter}`);
     assert.equal(index.wordFilter.length, 2 ** index.filterBits);
     for (const [company, match] of [
@@ -198,14 +219,14 @@ describe('conflict index', () => {
       ['Zephyrino Robotics', 'c-last'],
       ['Quintronex Analytcs', 'c-first'],
     ]) {
-      const decision = checkConflict(index, { id: 's', company }, now);
+      const decision = checkConflict(index, { id: 's', customerName: company }, now);
       assert.equal(decision.match?.id, match, company);
     }
   });
 
   it('finds initials only as possible matches', () => {
-    const index = worldOf({ id: 'c-1', kind: 'customer', company: 'International Business Machines' });
-    assert.equal(checkConflict(index, { id: 's', company: 'IBM' }, now).verdict, 'possible');
+    const index = knownCustomersIndex({ id: 'c-1', kind: 'customer', customerName: 'International Business Machines' });
+    assert.equal(checkConflict(index, { id: 's', customerName: 'IBM' }, now).verdict, 'possible');
   });
 
   it('gives the same verdict and match as a linear scan with the same scorer', () => {
@@ -238,35 +259,39 @@ describe('conflict index', () => {
       nil: null,
     });
     const record = fc.record({
-      company: name,
-      domain,
+      customerName: name,
+      customerDomain: domain,
       kind: fc.constantFrom('customer' as const, 'opportunity' as const, 'namedAccount' as const),
     });
     fc.assert(
-      fc.property(fc.array(record, { maxLength: 25 }), fc.record({ company: name, domain }), (records, incoming) => {
-        const index = createConflictIndex();
-        records.forEach((r, i) => upsertRecord(index, { ...r, id: `k${i}` }));
-        const probe = { ...incoming, id: 'probe' };
-        const fromIndex = checkConflict(index, probe, now);
-        const fromScan = checkConflictsByScan(probe, indexedEntries(index), now);
-        assert.equal(fromIndex.verdict, fromScan.verdict);
-        assert.equal(fromIndex.match?.id ?? null, fromScan.match?.id ?? null);
-        assert.equal(fromIndex.score, fromScan.score);
-      }),
+      fc.property(
+        fc.array(record, { maxLength: 25 }),
+        fc.record({ customerName: name, customerDomain: domain }),
+        (records, incoming) => {
+          const index = createConflictIndex();
+          records.forEach((r, i) => upsertRecord(index, { ...r, id: `k${i}` }));
+          const probe = { ...incoming, id: 'probe' };
+          const fromIndex = checkConflict(index, probe, now);
+          const fromScan = checkConflictsByScan(probe, indexedEntries(index), now);
+          assert.equal(fromIndex.verdict, fromScan.verdict);
+          assert.equal(fromIndex.match?.id ?? null, fromScan.match?.id ?? null);
+          assert.equal(fromIndex.score, fromScan.score);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 });
 
 describe('conflict index pruning', () => {
-  // Worlds large enough that several words hold far more than the 200 records above which a word list
+  // Known customers numerous enough that several words hold far more than the 200 records above which a word list
   // may be skipped, with typo neighbours among the frequent words (Hansen, Jansen, Hanssen), records
   // removed and re-added (reused slots), and names of every length.
   const frequent = ['Hansen', 'Jansen', 'Novak'];
   const common = ['Foods', 'Systems', 'Group'];
   const rare = ['Hanssen', 'Novaks', 'Tanaca', 'Quintronex', 'Zephyr', 'Marinne', 'Marine', 'Delta', 'Of'];
   const syllables = ['ka', 'lo', 'mi', 'stra', 'ven', 'dor', 'qua', 'zel'];
-  function worldName(random: () => number): string {
+  function crowdedName(random: () => number): string {
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
     const words: string[] = [];
     const count = 1 + Math.floor(random() * 4);
@@ -290,13 +315,13 @@ describe('conflict index pruning', () => {
           upsertRecord(index, {
             id: `k${i}`,
             kind: 'customer',
-            company: worldName(random),
-            domain: random() < 0.1 ? `d${Math.floor(random() * 50)}.example` : null,
+            customerName: crowdedName(random),
+            customerDomain: random() < 0.1 ? `d${Math.floor(random() * 50)}.example` : null,
           });
         }
         for (let i = 0; i < 300; i++) removeRecord(index, `k${Math.floor(random() * size)}`);
         for (let i = 0; i < 300; i++)
-          upsertRecord(index, { id: `r${i}`, kind: 'customer', company: worldName(random) });
+          upsertRecord(index, { id: `r${i}`, kind: 'customer', customerName: crowdedName(random) });
         const known = indexedEntries(index);
         const listed = (word: string) => {
           const posting = index.byWord.get(word);
@@ -306,13 +331,13 @@ describe('conflict index pruning', () => {
         for (let q = 0; q < 6; q++) {
           const probe = {
             id: `probe${q}`,
-            company: worldName(random),
-            domain: random() < 0.2 ? `d${Math.floor(random() * 50)}.example` : null,
+            customerName: crowdedName(random),
+            customerDomain: random() < 0.2 ? `d${Math.floor(random() * 50)}.example` : null,
           };
           const prepared = prepareCustomer(probe);
           const found = candidateSlots(index, prepared);
           for (const slot of wordCandidatesByScan(index, prepared)) {
-            assert.ok(found.has(slot), `"${probe.company}" lost "${index.entries[slot]!.record.company}"`);
+            assert.ok(found.has(slot), `"${probe.customerName}" lost "${index.entries[slot]!.record.customerName}"`);
           }
           // Whatever the index scores, it scores as the scan does; and every record the scan puts at or
           // above "possible" that the word rule keeps is among the index's results.

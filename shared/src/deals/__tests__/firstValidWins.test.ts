@@ -25,7 +25,7 @@ function toSubmissions(
   return drawn.map((d, i) => ({
     id: `reg-${String(i).padStart(3, '0')}`,
     customer: d.customer,
-    company: customers[d.customer][d.spelling % customers[d.customer].length],
+    customerName: customers[d.customer][d.spelling % customers[d.customer].length],
     partner: d.partner,
     // Few distinct minutes, so many submissions are simultaneous.
     submittedAt: new Date(Date.parse(now) + d.minute * 60_000).toISOString(),
@@ -86,13 +86,13 @@ describe('first valid registration wins', () => {
     const index = createConflictIndex();
     const late = {
       id: 'reg-b',
-      company: 'Nordwind Logistik',
+      customerName: 'Nordwind Logistik',
       partner: 'partner-b',
       submittedAt: '2026-11-26T09:05:00.000Z',
     };
     const early = {
       id: 'reg-a',
-      company: 'NORDWIND LOGISTIK GMBH',
+      customerName: 'NORDWIND LOGISTIK GMBH',
       partner: 'partner-a',
       submittedAt: '2026-11-26T09:00:00.000Z',
     };
@@ -108,8 +108,8 @@ describe('first valid registration wins', () => {
 
   it('breaks a tie between simultaneous submissions by id, the same way every time', () => {
     const at = '2026-11-26T09:00:00.000Z';
-    const one = { id: 'reg-1', company: 'Quintronex Analytics', partner: 'partner-a', submittedAt: at };
-    const two = { id: 'reg-2', company: 'Quintronex Analytics Inc', partner: 'partner-b', submittedAt: at };
+    const one = { id: 'reg-1', customerName: 'Quintronex Analytics', partner: 'partner-a', submittedAt: at };
+    const two = { id: 'reg-2', customerName: 'Quintronex Analytics Inc', partner: 'partner-b', submittedAt: at };
     for (const order of [
       [one, two],
       [two, one],

@@ -26,7 +26,10 @@ function measure(threshold: number) {
   let falseNegatives = 0;
   const mistakes: string[] = [];
   for (const pair of pairs) {
-    const { score } = compareCustomers(prepareCustomer({ company: pair.a }), prepareCustomer({ company: pair.b }));
+    const { score } = compareCustomers(
+      prepareCustomer({ customerName: pair.a }),
+      prepareCustomer({ customerName: pair.b }),
+    );
     const predicted = score >= threshold;
     if (predicted && pair.same) truePositives += 1;
     else if (predicted) {

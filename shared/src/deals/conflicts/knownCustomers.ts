@@ -8,12 +8,12 @@ export const matchThresholds = { conflict: 0.9, possible: 0.7 } as const;
 
 /** What a customer is called and where: the part of any record that conflict detection compares. */
 export interface CustomerDescription {
-  company: string;
+  customerName: string;
   /** The customer's web domain or a URL ("acme.com", "https://eu.acme.com"). */
-  domain?: string | null;
+  customerDomain?: string | null;
   /** A contact's e-mail address or its domain; free-mail providers are ignored. */
-  contactEmail?: string | null;
-  country?: string | null;
+  customerContactEmail?: string | null;
+  customerCountry?: string | null;
 }
 
 /** Everything the vendor knows that can hold a customer. */

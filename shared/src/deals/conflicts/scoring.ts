@@ -23,14 +23,14 @@ export interface PreparedCustomer {
 const noDomains: string[] = [];
 
 export function prepareCustomer(description: CustomerDescription): PreparedCustomer {
-  const tokens = companyNameTokens(description.company);
+  const tokens = companyNameTokens(description.customerName);
   const distinct = tokens.length > 1 ? [...new Set(tokens)] : tokens;
   // Shared arrays where nothing differs: a million prepared records are most of the index's memory.
   const words = distinct.length === tokens.length ? tokens : distinct;
   let totalWeight = 0;
   for (const word of words) totalWeight += tokenWeight(word);
   let domains = noDomains;
-  for (const raw of [description.domain, description.contactEmail]) {
+  for (const raw of [description.customerDomain, description.customerContactEmail]) {
     const key = customerDomainKey(raw);
     if (key !== null && !domains.includes(key)) domains = [...domains, key];
   }
@@ -41,7 +41,7 @@ export function prepareCustomer(description: CustomerDescription): PreparedCusto
     key: tokens.join(' '),
     compact: tokens.join(''),
     domains,
-    country: normaliseCountry(description.country),
+    country: normaliseCountry(description.customerCountry),
   };
 }
 

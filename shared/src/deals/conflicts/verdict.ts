@@ -33,18 +33,21 @@ export function recordHold(record: KnownCustomerRecord, subject: ConflictSubject
   const nowMs = Date.parse(now);
   switch (record.kind) {
     case 'customer':
-      return { strength: 'holds', why: `${record.company} (${record.id}) is already a customer of the vendor` };
+      return { strength: 'holds', why: `${record.customerName} (${record.id}) is already a customer of the vendor` };
     case 'opportunity':
       return record.open === false
         ? null
-        : { strength: 'holds', why: `opportunity ${record.id} for ${record.company} is open in the vendor's pipeline` };
+        : {
+            strength: 'holds',
+            why: `opportunity ${record.id} for ${record.customerName} is open in the vendor's pipeline`,
+          };
     case 'namedAccount': {
       if (record.reservedUntil != null && record.reservedUntil < isoDay(now)) return null;
       const owner = record.accountOwner ? ` (owner: ${record.accountOwner})` : '';
       const until = record.reservedUntil != null ? ` until ${record.reservedUntil}` : '';
       return {
         strength: 'holds',
-        why: `${record.company} is a named account reserved to the direct sales team${owner}${until}`,
+        why: `${record.customerName} is a named account reserved to the direct sales team${owner}${until}`,
       };
     }
     case 'registration': {
@@ -99,7 +102,7 @@ const verdictRank: Record<ConflictVerdict, number> = { none: 0, possible: 1, con
 
 /**
  * The verdict for a subject given scored candidates (from the index or a scan). Ties are broken by
- * score, then by who was first, then by id, so the same world always gives the same answer.
+ * score, then by who was first, then by id, so the same known customers always give the same answer.
  */
 export function decideConflict(
   subject: ConflictSubject,
@@ -159,7 +162,7 @@ function isBetter(
   return compareSubmissionOrder(candidate.record, best.record) < 0;
 }
 
-/** The plain scan: every known record scored. The reference the index must agree with, and fine for small worlds. */
+/** The plain scan: every known record scored. The reference the index must agree with, and fine for a few known customers. */
 export function checkConflictsByScan(
   subject: ConflictSubject,
   known: readonly { record: KnownCustomerRecord; prepared: PreparedCustomer }[],
