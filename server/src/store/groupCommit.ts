@@ -1,10 +1,10 @@
 /**
  * Group commit for the embedded store. SQLite has one writer, and on disk a commit costs more than the
- * writes before it (about 100 µs of write syscalls on this machine's ext4 against 5–30 µs for a
- * statement), so write transactions that arrive while one is running wait and then run together in
- * the next transaction, each inside its own savepoint: one that fails is rolled back alone, the others
- * commit, and nobody gets an answer before the commit that holds their change. At low load a batch is
- * one transaction of one piece of work, as before. (Neither better-sqlite3 nor Kysely batches commits.)
+ * writes before it (its write syscalls cost several statements: docs/server-performance.md), so write
+ * transactions that arrive while one is running wait and then run together in the next transaction,
+ * each inside its own savepoint: one that fails is rolled back alone, the others commit, and nobody
+ * gets an answer before the commit that holds their change. At low load a batch is one transaction of
+ * one piece of work, as before. (Neither better-sqlite3 nor Kysely batches commits.)
  * Work given to it must only use the database: a piece of work that waits on something else (a call to
  * another service) holds up every request in its batch.
  */

@@ -1,9 +1,9 @@
 /**
  * Record ids: UUID version 7 (RFC 9562), the time in milliseconds followed by random bits, so new rows
- * go at the end of the primary-key index instead of at random places in it (inserts about a third
- * cheaper on SQLite; PostgreSQL's index stays compact). Made here from Node's randomUUID rather than
- * with the uuid package: its v7 draws fresh bytes from WebCrypto on every call (4.6 µs against 0.2 µs
- * on this machine), and an id is made on every write.
+ * go at the end of the primary-key index instead of at random places in it (cheaper inserts on SQLite;
+ * PostgreSQL's index stays compact). Made here from Node's randomUUID rather than with the uuid
+ * package: its v7 draws fresh bytes from WebCrypto on every call, far slower than Node's buffered
+ * randomUUID (docs/server-performance.md), and an id is made on every write.
  */
 import { randomUUID } from 'node:crypto';
 

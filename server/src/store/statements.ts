@@ -1,6 +1,6 @@
 /**
  * Statements on the hot paths, compiled once per shape. Kysely compiles a query builder anew on every
- * call (about 20 µs of JavaScript per statement on this machine, a large share of a registration); the
+ * call (a large share of a registration's JavaScript: docs/server-performance.md); the
  * requests that run most (sign-in by token, read a record by id, insert a record and its audit entry)
  * use a handful of fixed shapes. Each shape is built once with Kysely, with a marker in place of each
  * argument, so the text and placeholders are still the dialect's own; later calls execute that text
@@ -57,7 +57,7 @@ export async function runPrepared<Row>(
   const parameters = shape.slots.map((slot) => ('argument' in slot ? args[slot.argument] : slot.value));
   // Inside a transaction on the embedded store the connection is the transaction's alone, so the
   // statement runs on it directly; Kysely's executor would only pass it through its plugins (none)
-  // and its connection queue (about 7 % of a registration's CPU, docs/server-performance.md).
+  // and its connection queue (a measurable share of a registration's CPU, docs/server-performance.md).
   const direct = tx.root !== undefined && tx.db !== tx.root ? directRunners.get(tx.root) : undefined;
   if (direct) return direct(shape.sql, parameters) as QueryResult<Row>;
   return tx.db.executeQuery<Row>(CompiledQuery.raw(shape.sql, parameters) as CompiledQuery<Row>);

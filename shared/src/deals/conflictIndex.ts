@@ -1,7 +1,8 @@
 /**
  * An in-memory index of every record that can hold a customer, so a conflict check against a million
- * records typically costs a fraction of a millisecond (see scripts/bench/conflicts.ts). It only narrows the field: each candidate it finds is scored
- * by the same `compareCustomers` a plain scan uses, and `decideConflict` gives the verdict.
+ * records scores only those that share a key or a word with the subject, not all of them (what it
+ * costs: docs/server-performance.md, measured by scripts/bench/conflicts.ts). It only narrows the field: each candidate it finds is scored by the
+ * same `compareCustomers` a plain scan uses, and `decideConflict` gives the verdict.
  *
  * Candidates come from blocking keys — the registrable domain, the normalised name, the name without
  * spaces (and its one-edit spellings), the initials — and from a word index. Typos of a distinctive word
@@ -15,8 +16,8 @@
  * apart are found only through another shared word, the domain or the exact name; typos are looked for
  * in distinctive words only.
  *
- * State is explicit and mutable (the index is a cache of the known customers); records are added, replaced
- * and removed one at a time as they change, with no rebuild.
+ * State is explicit and mutable (the index is a cache of the known customers); records are added,
+ * replaced and removed one at a time as they change, with no rebuild.
  */
 import {
   matchScore,

@@ -7,8 +7,8 @@ import { alphabetOf, wordNeighbours } from './typoVariants.ts';
 /**
  * Postings longer than this are skipped when the rest of the name makes that safe (they are then only
  * searched for the records the rest of the name finds). 200 rather than 2,000: two-surname names
- * ("Novák & Jansen") then read one surname's list and search the other's instead of merging both —
- * 28% faster for them, the same results on the benchmark's 10,000 checks. At least `shortList`.
+ * ("Novák & Jansen") then read one surname's list and search the other's instead of merging both,
+ * which is faster for them with the same results (docs/server-performance.md). At least `shortList`.
  */
 const frequentWordPostings = 200;
 

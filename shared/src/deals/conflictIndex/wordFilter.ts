@@ -39,8 +39,8 @@ export function filterBlock(mixedA: number, bits: number): number {
 /**
  * Whether a word with these two hashes may be indexed (no false "no"). Four counters of the block, one
  * from the first hash and three from the second's bits: every false "maybe" costs a string built and
- * two lookups in maps of a million names, so false answers are kept rare (about 1 in 4,000 at a million
- * names, against 1 in 20 with two counters in a quarter of the size).
+ * two lookups in maps of a million names, so false answers are kept rare (far rarer than with two
+ * counters in a quarter of the size: docs/server-performance.md).
  */
 export function filterMaybe(filter: Uint8Array, bits: number, hashA: number, hashB: number): boolean {
   const a = mix(hashA | 0);
