@@ -2,7 +2,9 @@
  * First valid registration wins, even when submissions for one customer arrive together or out of order.
  * Order is the submission order (`submittedAt`, then id), never arrival order, so every server replaying
  * the same submissions reaches the same winners. A submission that arrives late but was submitted first
- * takes the customer back from the ones that arrived before it.
+ * takes the customer back from the ones that arrived before it. For submissions that carry their own
+ * `submittedAt` (from a CRM, a replay); the server stamps its own submissions and serializes their
+ * writes, so there arrival order is submission order and the conflict check alone decides.
  */
 import type { ConflictIndex } from './conflictIndex.ts';
 import { checkConflict, removeRecord, scoreCandidates, upsertRecord } from './conflictIndex.ts';
