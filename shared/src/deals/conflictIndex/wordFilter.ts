@@ -1,4 +1,9 @@
-/** The word filter: a counting Bloom filter of indexed words, so a typo candidate is tested by hash before any string is built. */
+/**
+ * The word filter: a counting Bloom filter of indexed words, so a typo candidate is tested by hash
+ * before any string is built. Ours rather than a package's: the typo search works out each variant's
+ * hashes arithmetically from the word's prefix and suffix hashes, so the filter must take two given
+ * hashes, where filter packages hash the string themselves.
+ */
 import type { ConflictIndex } from '../conflictIndex.ts';
 
 /**

@@ -1,4 +1,8 @@
-/** Data: country names and abbreviations people write, mapped to the ISO 3166-1 alpha-2 code. */
+/**
+ * Data: country names and abbreviations people write, mapped to the ISO 3166-1 alpha-2 code. Our own
+ * table rather than a package of every country's names in every language: the core ships in every
+ * host's bundle, and an unknown spelling is kept folded, so equal spellings still meet.
+ */
 
 export const countryAliases: Record<string, string> = {
   usa: 'us',

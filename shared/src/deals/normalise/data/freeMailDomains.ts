@@ -1,4 +1,8 @@
-/** Data: mailbox providers whose domain says nothing about the customer. */
+/**
+ * Data: mailbox providers whose domain says nothing about the customer. Our own short list rather than
+ * a package's: the core ships in every host's bundle, and each entry changes verdicts, so the list
+ * changes only by review.
+ */
 
 /**
  * Mailbox providers anyone can sign up to. A shared gmail.com says nothing about the customer, so these
