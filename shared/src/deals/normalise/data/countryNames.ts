@@ -1,7 +1,9 @@
 /**
- * Data: country names and abbreviations people write, mapped to the ISO 3166-1 alpha-2 code. Our own
- * table rather than a package of every country's names in every language: the core ships in every
- * host's bundle, and an unknown spelling is kept folded, so equal spellings still meet.
+ * Data: country names and abbreviations people write, mapped to the ISO 3166-1 alpha-2 code; an
+ * unknown spelling is kept folded, so equal spellings still meet. Routing reads codes through
+ * i18n-iso-countries (routing/places.ts); this table predates it and decides conflict verdicts, and
+ * moving to the package's English names would map more spellings and so change verdicts, which wants
+ * its own change measured against the name-pair test set.
  */
 
 export const countryAliases: Record<string, string> = {
