@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Dialect } from './migrate.ts';
-import { groupCommit, plainTransactions, rolledBack, type Transactions } from './groupCommit.ts';
+import { committed, groupCommit, plainTransactions, rolledBack, type Transactions } from './groupCommit.ts';
 import { startBackgroundCheckpoints, type CheckpointStats } from './checkpoints.ts';
 import { registerDirectRunner } from './statements.ts';
 
@@ -28,6 +28,12 @@ export interface Store {
   transaction: Transactions;
   /** The embedded store's checkpoint thread (store/checkpoints.ts), when it has one. */
   checkpoints?: CheckpointStats;
+  /**
+   * PostgreSQL only: LISTENs on `channel` on a connection of its own and calls `onPayload` with each
+   * NOTIFY's payload (sent by any process, delivered once the notifying transaction committed).
+   * Resolves with the function that stops listening.
+   */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -67,6 +73,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Store {
       // Every rollback on this connection passes here (Kysely's driver prepares it like any statement),
       // whoever began the transaction: state handed out inside one is dropped with it (groupCommit.ts).
       if (sql.startsWith('rollback')) rolledBack(db);
+      else if (sql === 'commit') committed(db);
       let statement = statements.get(sql);
       if (!statement) {
         statement = database.prepare(sql);
@@ -113,6 +120,18 @@ export function openPostgres(url: string, options: { searchPath?: string; max?: 
     dialect: 'postgres',
     location: url.replace(/:[^:@/]*@/, ':***@'),
     transaction: plainTransactions(db, 'postgres'),
+    async listen(channel, onPayload) {
+      // A client of its own, not one of the pool's: it holds its connection for as long as it listens.
+      const client = new pg.Client({ connectionString: url });
+      client.on('notification', (message) => {
+        if (message.channel === channel) onPayload(message.payload ?? '');
+      });
+      // A lost connection only loses the wake-ups: the listener's owner still polls.
+      client.on('error', (error) => console.error(`Stopped listening on ${channel}:`, error.message));
+      await client.connect();
+      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      return () => client.end();
+    },
     close: () => db.destroy(),
   };
 }

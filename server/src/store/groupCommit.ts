@@ -60,6 +60,24 @@ export function rolledBack(root: Db): void {
   notify(rollbackListeners.get(root));
 }
 
+/** Work to do once something commits on this embedded store's connection (whoever began the transaction). */
+const commitListeners = new WeakMap<Db, Set<() => void>>();
+
+/**
+ * Calls `listener` after each commit on this embedded store's connection: the webhook outbox wakes its
+ * dispatcher there, once the rows it wrote can be read. (PostgreSQL's commits are announced by NOTIFY.)
+ */
+export function onCommit(root: Db, listener: () => void): () => void {
+  listen(commitListeners, root, listener);
+  return () => commitListeners.get(root)?.delete(listener);
+}
+
+/** Called by the embedded store's connection as it runs a commit; listeners run once it has run. */
+export function committed(root: Db): void {
+  const listeners = commitListeners.get(root);
+  if (listeners?.size) setImmediate(() => notify(listeners));
+}
+
 function notify(listeners: Set<() => void> | undefined): void {
   for (const listener of listeners ?? []) {
     try {

@@ -1,7 +1,9 @@
 /**
  * Delivering the outbox. Each subscription's deliveries go out one at a time in the order their changes
  * were written (so a subscriber sees a record's events in order), under a lease on the subscription so
- * two dispatchers (two server processes on PostgreSQL) never send to one endpoint at once. A delivery
+ * two dispatchers (two server processes on PostgreSQL) never send to one endpoint at once. Each
+ * subscription has its own loop, so a slow or hanging endpoint delays only its own queue; a commit that
+ * wrote outbox rows wakes the dispatcher (outbox.ts), and a poll remains as the safety net. A delivery
  * is marked delivered only after the subscriber answered 2xx; a server killed in between sends it again
  * with the same webhook-id once the lease runs out (at-least-once), which subscribers de-duplicate.
  */
@@ -9,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
 import type { SecretBox } from '../auth/secrets.ts';
 import type { Store } from '../store/database.ts';
-import { forgetSubscriptions } from './outbox.ts';
+import { forgetSubscriptions, onOutboxWritten } from './outbox.ts';
 import { signDelivery } from './signing.ts';
 import { checkUrlForm, guardedLookup, type UrlPolicy } from './ssrf.ts';
 
@@ -38,11 +40,18 @@ export interface DispatcherOptions {
   /** Per request (connect, headers and body); the lease is twice this plus a second. */
   timeoutMs?: number;
   backoff?: Backoff;
+  /** The safety-net poll; new events wake the dispatcher at once (unless `wakeOnWrite` is false). */
   intervalMs?: number;
+  wakeOnWrite?: boolean;
+  /** Subscriptions drained at once by this process, each at its own endpoint's pace. */
+  maxConcurrent?: number;
 }
 
 export interface Dispatcher {
-  /** Sends everything due now; resolves with how many deliveries were attempted. */
+  /**
+   * Claims the subscriptions with deliveries due and no loop draining them, and drains each; resolves
+   * with how many deliveries those loops attempted (other loops go on by themselves).
+   */
   tick(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -71,6 +80,7 @@ export function startWebhookDispatcher(store: Store, options: DispatcherOptions)
   const timeoutMs = options.timeoutMs ?? 10_000;
   const leaseMs = timeoutMs * 2 + 1000;
   const backoff = options.backoff ?? defaultBackoff;
+  const maxConcurrent = options.maxConcurrent ?? 32;
   const owner = randomUUID();
   const flag = store.dialect === 'sqlite' ? 1 : true;
   // Redirects are not followed (undici's request never does without its redirect interceptor), and
@@ -245,36 +255,66 @@ export function startWebhookDispatcher(store: Store, options: DispatcherOptions)
     return ok ? 'delivered' : gone ? 'disabled' : givenUp ? 'next' : 'retry';
   }
 
-  let running: Promise<number> | null = null;
+  // Each subscription is drained by its own loop, at its endpoint's pace: a round never waits for the
+  // slowest endpoint, and a claim only takes subscriptions no loop holds (their lease is ours).
+  const draining = new Set<Promise<number>>();
+  let stopped = false;
+  // Bumped by every wake-up; a loop that found its queue empty before a wake-up came claims again
+  // after releasing its lease, so an event written in between does not wait for the poll.
+  let wakes = 0;
+
+  const startDrain = (subscription: Row): Promise<number> => {
+    const seen = wakes;
+    const loop = drain(subscription).finally(() => {
+      draining.delete(loop);
+      if (wakes !== seen && !stopped) void tick().catch(report);
+    });
+    draining.add(loop);
+    return loop;
+  };
+
+  // Every tick under way (its claim and the loops it started), so a tick can wait for what was
+  // already under way when it began: "everything due now" includes queues another tick took.
+  const ticks = new Set<Promise<number>>();
   const tick = async (): Promise<number> => {
-    if (running) return running;
-    running = (async () => {
-      const claimed = await claimSubscriptions();
-      // Different endpoints are independent: a slow one must not hold up the others.
-      const counts = await Promise.all(claimed.map((subscription) => drain(subscription)));
+    if (stopped) return 0;
+    const earlier = [...ticks];
+    const mine = (async () => {
+      // Wake-ups count from the first tick on (on PostgreSQL, once the listening connection is open).
+      await stopListening?.catch(() => undefined);
+      const room = maxConcurrent - draining.size;
+      const claimed = room > 0 ? await claimSubscriptions(Math.min(room, 10)) : [];
+      const counts = await Promise.all(claimed.map(startDrain));
       return counts.reduce((sum, count) => sum + count, 0);
     })();
+    ticks.add(mine);
     try {
-      return await running;
+      const tried = await mine;
+      await Promise.allSettled(earlier);
+      return tried;
     } finally {
-      running = null;
+      ticks.delete(mine);
     }
   };
+  const report = (error: unknown) => console.error('Webhook delivery failed:', (error as Error).message ?? error);
+  const wake = () => {
+    wakes++;
+    if (!stopped) void tick().catch(report);
+  };
+  const stopListening = (options.wakeOnWrite ?? true) ? onOutboxWritten(store, wake) : null;
+  stopListening?.catch((error) => console.error('Webhook dispatcher cannot hear new events; polling only:', error));
   const intervalMs = options.intervalMs ?? 1000;
-  const timer =
-    intervalMs > 0
-      ? setInterval(
-          () =>
-            void tick().catch((error) => console.error('Webhook delivery failed:', (error as Error).message ?? error)),
-          intervalMs,
-        )
-      : null;
+  const timer = intervalMs > 0 ? setInterval(() => void tick().catch(report), intervalMs) : null;
   timer?.unref();
   return {
     tick,
     async stop() {
+      stopped = true;
       if (timer) clearInterval(timer);
-      if (running) await running.catch(() => undefined);
+      await (
+        await stopListening?.catch(() => null)
+      )?.();
+      await Promise.allSettled([...ticks, ...draining]);
       await agent.close();
     },
   };

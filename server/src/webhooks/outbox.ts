@@ -4,9 +4,12 @@
  * write, so the active subscriptions' patterns are kept in memory per store and a change that no
  * subscription wants costs no SQL at all; the cache is dropped whenever this process changes a
  * subscription and read again at least every few seconds (for changes made by another server process).
+ * Writing a row wakes the dispatchers once it committed: on the embedded store through the connection's
+ * commit, on PostgreSQL by a NOTIFY sent in the same transaction (so every server process hears it).
  */
-import type { Db } from '../store/database.ts';
-import type { Tx } from '../store/groupCommit.ts';
+import { sql } from 'kysely';
+import type { Db, Store } from '../store/database.ts';
+import { onCommit, type Tx } from '../store/groupCommit.ts';
 import { runPrepared } from '../store/statements.ts';
 import { eventTypeOf, patternsMatch, webhookEvent, type AuditEntry } from './events.ts';
 
@@ -48,6 +51,41 @@ async function activeSubscriptions(tx: Tx): Promise<ActiveSubscription[]> {
 const eventColumns = ['id', 'type', 'object', 'record_id', 'payload', 'created_at'] as const;
 const deliveryColumns = ['event_id', 'subscription_id', 'status', 'attempts', 'next_attempt_at', 'created_at'] as const;
 
+/** The NOTIFY channel; the payload is the schema written to, so stores sharing a database keep apart. */
+const outboxChannel = 'prm_webhook_outbox';
+
+/** Embedded stores whose connection wrote outbox rows since its last commit. */
+const written = new WeakSet<Db>();
+const wakers = new WeakMap<Db, Set<() => void>>();
+
+/**
+ * Calls `wake` after each commit that wrote outbox rows to the store, in this process or (PostgreSQL)
+ * any other; resolves with the function that stops it. A wake-up may come with nothing due (a later
+ * rollback to a savepoint of the same batch): a dispatcher then finds nothing and waits again.
+ */
+export async function onOutboxWritten(store: Store, wake: () => void): Promise<() => Promise<void>> {
+  if (store.listen) {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+    const schema = rows[0].schema;
+    return store.listen(outboxChannel, (payload) => {
+      if (payload === schema) wake();
+    });
+  }
+  const root = store.db;
+  let listeners = wakers.get(root);
+  if (!listeners) {
+    const created = new Set<() => void>();
+    wakers.set(root, created);
+    onCommit(root, () => {
+      if (!written.delete(root)) return;
+      for (const listener of created) listener();
+    });
+    listeners = created;
+  }
+  listeners.add(wake);
+  return async () => void listeners.delete(wake);
+}
+
 /** Writes the event and one pending delivery per subscription that wants it, in the caller's transaction. */
 export async function emitWebhookEvent(tx: Tx, entry: AuditEntry): Promise<void> {
   const subscriptions = await activeSubscriptions(tx);
@@ -71,4 +109,9 @@ export async function emitWebhookEvent(tx: Tx, entry: AuditEntry): Promise<void>
         ),
       ),
   );
+  if (tx.dialect === 'postgres')
+    await runPrepared(tx, 'webhook-notify', [outboxChannel], (db, args) =>
+      db.selectNoFrom((eb) => eb.fn('pg_notify', [eb.val(args[0]), eb.fn('current_schema', [])]).as('sent')),
+    );
+  else written.add(tx.root ?? tx.db);
 }
