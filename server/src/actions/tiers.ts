@@ -137,6 +137,9 @@ export async function recordEvaluations(tx: Tx, now: Date, evaluations: readonly
       evaluation.proposal
         ? { ...evaluation.proposal, measured: evaluation.evidence }
         : { problems: evaluation.problems, measured: evaluation.evidence },
+      evaluation.proposal
+        ? { proposal: evaluation.proposal, measured: evaluation.evidence }
+        : { problems: evaluation.problems, measured: evaluation.evidence },
     );
   }
 }

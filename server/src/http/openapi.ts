@@ -11,7 +11,7 @@ import { objectNamed } from '../../../shared/src/schema/registry.ts';
 import type { ActionDefinition } from './actions.ts';
 import { intakePaths } from '../intake/paths.ts';
 import { importPaths } from '../imports/paths.ts';
-import { webhookPaths } from '../webhooks/paths.ts';
+import { webhookEvents, webhookPaths } from '../webhooks/paths.ts';
 import { identityPaths } from '../identity/paths.ts';
 import { problemResponse } from './openapiParts.ts';
 
@@ -81,7 +81,9 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
             version: { type: 'integer' },
           },
         },
-        { $ref: `#/components/schemas/${name}Input` },
+        // The input's fields, not the input itself: its additionalProperties would refuse the id and
+        // timestamps above, and its required fields may be left out of an answer (fields not readable).
+        { type: 'object', properties: input.properties },
       ],
       description: `${object.description} Fields your role may not read are left out.`,
     };
@@ -266,6 +268,7 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
     servers: [{ url: '/' }],
     security: [{ session: [] }, { bearer: [] }],
     paths,
+    webhooks: webhookEvents(),
     components: {
       schemas,
       securitySchemes: {

@@ -77,9 +77,9 @@ async function remindIfDue(tx: Tx, now: Date, { registration, policy }: TimedWin
     .map((reminder) => reminder.daysBeforeEnd);
   // No mailer yet: the reminder is recorded in the audit log, where it is also remembered as sent.
   for (const reminder of remindersDue(registration, policy, now.toISOString(), alreadySent)) {
-    await audit(tx, now, null, registrations, registration.id, 'protection-reminder', null, {
-      ...reminder,
-      protectionEndsAt: registration.protectionEndsAt,
+    const reminderSent = { ...reminder, protectionEndsAt: registration.protectionEndsAt };
+    await audit(tx, now, null, registrations, registration.id, 'protection-reminder', null, reminderSent, {
+      reminder: reminderSent,
     });
   }
 }

@@ -69,6 +69,9 @@ export async function audit(
   action: string,
   before: unknown,
   after: unknown,
+  /** For an entry that announces something about the record (its `after` is not the record): what
+   *  the webhook event carries besides the record, each under its own name (`{ proposal, reason }`). */
+  details?: Record<string, unknown>,
 ): Promise<void> {
   if (serializedObjects.includes(object.name)) await lockCustomerWorld(tx);
   const entry = {
@@ -85,7 +88,19 @@ export async function audit(
     db.insertInto('audit_log').values(Object.fromEntries(Object.keys(entry).map((column, i) => [column, args[i]]))),
   );
   // The webhook outbox: written here, in the change's transaction, so an event exists iff its change does.
-  await emitWebhookEvent(tx, { object: object.name, recordId, action, before, after, at });
+  // Every event carries the record after the change; a notice's entry holds something else, so its
+  // event reads the record as it stands (only when a subscription wants the event).
+  const isRecord = (value: unknown) => (value as { id?: unknown } | null)?.id === recordId;
+  const notice = after !== null && !isRecord(after);
+  await emitWebhookEvent(tx, {
+    object: object.name,
+    recordId,
+    action,
+    before,
+    after,
+    at,
+    ...(notice ? { record: () => findRecord(tx, object, recordId), details } : {}),
+  });
 }
 
 /**

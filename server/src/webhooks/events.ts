@@ -1,8 +1,11 @@
 /**
  * What an audit entry announces to webhook subscribers: its event type and payload. Pure functions over
- * the entry, so every change of every object gets its event from one rule.
+ * the entry, so every change of every object gets its event from one rule (the types are listed in
+ * catalog.ts, which derives them from the schema by the same rule).
  */
 import { randomUUID } from 'node:crypto';
+import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import { lowerCamel, namedChanges, notices, outsideObjects, statusFieldOf } from './catalog.ts';
 
 export interface AuditEntry {
   object: string;
@@ -11,6 +14,14 @@ export interface AuditEntry {
   before: unknown;
   after: unknown;
   at: Date;
+  /**
+   * The record after the change (before it, for a deletion), when `after` is not the record: a notice's
+   * audit entry keeps what it announces in `after`, and its event carries the record as it is. The
+   * outbox also takes a function that reads it, called only when a subscription wants the event.
+   */
+  record?: unknown;
+  /** What the event carries besides the record, each under its own name in `data` (`proposal`). */
+  details?: Record<string, unknown>;
 }
 
 type Fields = Record<string, unknown>;
@@ -18,25 +29,55 @@ type Fields = Record<string, unknown>;
 const asFields = (value: unknown): Fields | null =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : null;
 
-/** Event type words are letters, digits and underscores, so `object.*` patterns stay unambiguous. */
-const word = (text: string): string => text.replace(/[^A-Za-z0-9_]+/g, '_');
+const noticeOf = (entry: Pick<AuditEntry, 'object' | 'action'>) =>
+  notices.find((notice) => notice.object === entry.object && notice.action === entry.action);
+
+const statusFields = new Map(
+  prmObjects.map((object) => [object.name, statusFieldOf(objectNamed(prmObjects, object.name))]),
+);
 
 /**
- * `partner.tier_changed` when a partner's tier moves; `<object>.<newStatus>` when a status moves (a
- * registration approved, an offer accepted, a claim paid); otherwise created/updated/deleted, or the
- * named action (`dealRegistration.protection_reminder`).
+ * In order: a notice's own name (`partner.tierEvaluated`); `created` for every creation, whatever status
+ * it lands in; `deleted`; an outside object's named action (`user.deactivated`); `partner.tierChanged`
+ * when a partner's tier moves; the new status when the status moves (`dealRegistration.approved`,
+ * `lead.offered`); a named change's own name (`lead.rerouted`); otherwise `updated`, with `data.action`
+ * saying which action made the change.
  */
-export function eventTypeOf(entry: Pick<AuditEntry, 'object' | 'action' | 'before' | 'after'>): string {
+export function eventTypeOf(entry: Pick<AuditEntry, 'object' | 'action' | 'before' | 'after' | 'record'>): string {
+  const notice = noticeOf(entry);
+  if (notice) return `${entry.object}.${notice.event}`;
+  // A notice not (yet) declared in the catalog: named after its action.
+  if (entry.record !== undefined) return `${entry.object}.${lowerCamel(entry.action)}`;
   const before = asFields(entry.before);
   const after = asFields(entry.after);
-  if (entry.object === 'partner' && before && after && 'tier' in after && before.tier !== after.tier)
-    return 'partner.tier_changed';
-  if (after && typeof after.status === 'string' && after.status !== before?.status && entry.action !== 'create')
-    return `${entry.object}.${word(after.status)}`;
-  if (entry.action === 'create') return `${entry.object}.created`;
-  if (entry.action === 'update') return `${entry.object}.updated`;
-  if (entry.action === 'delete') return `${entry.object}.deleted`;
-  return `${entry.object}.${word(entry.action)}`;
+  if (before === null) return `${entry.object}.created`;
+  if (after === null) return `${entry.object}.deleted`;
+  const outside = outsideObjects.find((object) => object.name === entry.object)?.actions[entry.action];
+  if (outside) return `${entry.object}.${outside}`;
+  if (entry.object === 'partner' && 'tier' in after && before.tier !== after.tier) return 'partner.tierChanged';
+  const statusField = statusFields.get(entry.object);
+  const status = statusField ? after[statusField] : undefined;
+  if (typeof status === 'string' && status !== before[statusField!]) return `${entry.object}.${lowerCamel(status)}`;
+  const named = namedChanges.find((change) => change.object === entry.object && change.action === entry.action);
+  return `${entry.object}.${named?.event ?? 'updated'}`;
+}
+
+/**
+ * A creation that lands past its first status (a registration approved automatically as it is
+ * registered) also announces that status, so a subscriber to `dealRegistration.approved` sees every
+ * approval; null otherwise.
+ */
+export function landingStatusType(
+  entry: Pick<AuditEntry, 'object' | 'action' | 'before' | 'after' | 'record'>,
+): string | null {
+  if (entry.before !== null || entry.record !== undefined || noticeOf(entry)) return null;
+  const statusField = statusFields.get(entry.object);
+  const object = prmObjects.find((candidate) => candidate.name === entry.object);
+  const after = asFields(entry.after);
+  if (!statusField || !object || !after || typeof after[statusField] !== 'string') return null;
+  const field = object.fields[statusField];
+  const first = field.kind === 'picklist' ? (field.default ?? field.values[0]?.value) : undefined;
+  return after[statusField] === first ? null : `${entry.object}.${lowerCamel(after[statusField] as string)}`;
 }
 
 /** Field names whose values differ between before and after (every field of a creation or deletion). */
@@ -59,8 +100,24 @@ export function newEventId(): string {
   return `evt_${randomUUID().replace(/-/g, '')}`;
 }
 
+/** The names `data` always has; a notice's details must not take them. */
+const envelope = ['object', 'id', 'action', 'record', 'changed'];
+
+/**
+ * The details a notice's event carries: those its writer named, else the entry's `after` under the
+ * notice's one detail name (an entry from before details were named).
+ */
+function detailsOf(entry: AuditEntry): Record<string, unknown> {
+  if (entry.details) return entry.details;
+  if (!noticeOf(entry) && entry.record === undefined) return {};
+  return asFields(entry.after) ?? { details: entry.after };
+}
+
 export function webhookEvent(entry: AuditEntry, type = eventTypeOf(entry)): WebhookEvent {
-  const record = entry.after ?? entry.before;
+  const isNotice = entry.record !== undefined || noticeOf(entry) !== undefined;
+  const details = isNotice ? detailsOf(entry) : {};
+  const clash = Object.keys(details).find((name) => envelope.includes(name));
+  if (clash) throw new Error(`An event's detail cannot be named "${clash}": data.${clash} is the event's own.`);
   const payload = {
     type,
     timestamp: entry.at.toISOString(),
@@ -68,8 +125,9 @@ export function webhookEvent(entry: AuditEntry, type = eventTypeOf(entry)): Webh
       object: entry.object,
       id: entry.recordId,
       action: entry.action,
-      record,
-      changed: changedFields(entry.before, entry.after),
+      record: isNotice ? (entry.record ?? null) : (entry.after ?? entry.before),
+      changed: isNotice ? [] : changedFields(entry.before, entry.after),
+      ...details,
     },
   };
   return { id: newEventId(), type, payload: JSON.stringify(payload) };
@@ -81,4 +139,4 @@ export function patternsMatch(patterns: readonly string[], type: string): boolea
   return patterns.some((pattern) => pattern === '*' || pattern === type || pattern === `${object}.*`);
 }
 
-export const eventPattern = /^(\*|[A-Za-z][A-Za-z0-9]*\.(\*|[A-Za-z0-9_]+))$/;
+export const eventPattern = /^(\*|[a-z][A-Za-z0-9]*\.(\*|[a-z][A-Za-z0-9]*))$/;

@@ -11,7 +11,14 @@ import { sql } from 'kysely';
 import type { Db, Store } from '../store/database.ts';
 import { onCommit, type Tx } from '../store/groupCommit.ts';
 import { runPrepared } from '../store/statements.ts';
-import { eventTypeOf, patternsMatch, webhookEvent, type AuditEntry } from './events.ts';
+import {
+  eventTypeOf,
+  landingStatusType,
+  patternsMatch,
+  webhookEvent,
+  type AuditEntry,
+  type WebhookEvent,
+} from './events.ts';
 
 export const cacheMilliseconds = 5_000;
 
@@ -86,16 +93,23 @@ export async function onOutboxWritten(store: Store, wake: () => void): Promise<(
   return async () => void listeners.delete(wake);
 }
 
-/** Writes the event and one pending delivery per subscription that wants it, in the caller's transaction. */
+/** Writes the entry's events and one pending delivery per subscription that wants each, in the caller's transaction. */
 export async function emitWebhookEvent(tx: Tx, entry: AuditEntry): Promise<void> {
   const subscriptions = await activeSubscriptions(tx);
   if (subscriptions.length === 0) return;
-  const type = eventTypeOf(entry);
-  const targets = subscriptions.filter((subscription) => patternsMatch(subscription.patterns, type));
-  if (targets.length === 0) return;
-  const event = webhookEvent(entry, type);
+  const types = [eventTypeOf(entry), landingStatusType(entry)].filter((type) => type !== null);
+  let resolved = entry;
+  for (const type of types) {
+    const targets = subscriptions.filter((subscription) => patternsMatch(subscription.patterns, type));
+    if (targets.length === 0) continue;
+    if (typeof resolved.record === 'function') resolved = { ...entry, record: (await resolved.record()) ?? null };
+    await writeEvent(tx, webhookEvent(resolved, type), resolved, targets);
+  }
+}
+
+async function writeEvent(tx: Tx, event: WebhookEvent, entry: AuditEntry, targets: ActiveSubscription[]) {
   const at = entry.at.toISOString();
-  const eventValues = [event.id, type, entry.object, entry.recordId, event.payload, at];
+  const eventValues = [event.id, event.type, entry.object, entry.recordId, event.payload, at];
   await runPrepared(tx, 'webhook-event', eventValues, (db, args) =>
     db.insertInto('webhook_event').values(Object.fromEntries(eventColumns.map((column, i) => [column, args[i]]))),
   );

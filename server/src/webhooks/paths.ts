@@ -1,5 +1,10 @@
-/** OpenAPI 3.1 description of the webhook subscriptions API (merged into /api/docs.json). */
+/**
+ * OpenAPI 3.1 description of the webhook subscriptions API (merged into /api/docs.json), and of the
+ * events themselves: the document's `webhooks` section, one entry per type of the catalog.
+ */
+import { prmObjects } from '../../../shared/src/schema/registry.ts';
 import { problemResponse } from '../http/openapiParts.ts';
+import { eventCatalog, outsideObjects } from './catalog.ts';
 
 const problem = problemResponse('A problem document (RFC 9457).');
 const forbidden = { '401': problem, '403': problem };
@@ -31,7 +36,7 @@ export const webhookPaths: Record<string, unknown> = {
       },
       responses: {
         '201': { description: 'The subscription and its `secret` (whsec_...).' },
-        '400': problem,
+        '422': problem,
         ...forbidden,
       },
     },
@@ -52,7 +57,7 @@ export const webhookPaths: Record<string, unknown> = {
       tags,
       summary: 'Change the URL, event types, description, or (de)activate.',
       requestBody: { required: true, content: { 'application/json': { schema: subscriptionInput } } },
-      responses: { '200': { description: 'The subscription.' }, '400': problem, '404': problem, ...forbidden },
+      responses: { '200': { description: 'The subscription.' }, '422': problem, '404': problem, ...forbidden },
     },
     delete: {
       tags,
@@ -64,7 +69,8 @@ export const webhookPaths: Record<string, unknown> = {
     parameters: idParameter,
     post: {
       tags,
-      summary: 'A new signing secret, shown only in this answer; the old one stops signing at once.',
+      summary:
+        'A new signing secret, shown only in this answer; for 24 hours deliveries are signed with both the old and the new one.',
       responses: { '200': { description: 'The subscription and its new `secret`.' }, '404': problem, ...forbidden },
     },
   },
@@ -73,8 +79,78 @@ export const webhookPaths: Record<string, unknown> = {
     get: {
       tags,
       summary: 'The delivery log, newest first.',
-      parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } }],
-      responses: { '200': { description: '`{ data: [...] }`' }, '404': problem, ...forbidden },
+      parameters: [
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+        {
+          name: 'after',
+          in: 'query',
+          schema: { type: 'string' },
+          description: 'The `next` of the previous page.',
+        },
+      ],
+      responses: {
+        '200': {
+          description: '`{ data: [...], next }`: `next` is the cursor of the following page, null on the last.',
+        },
+        '404': problem,
+        '422': problem,
+        ...forbidden,
+      },
     },
   },
 };
+
+const schemaName = (object: string) => object.charAt(0).toUpperCase() + object.slice(1);
+
+/** The payload of one event type: the envelope, the record's own schema, and a notice's details. */
+function eventPayload(entry: ReturnType<typeof eventCatalog>[number]): Record<string, unknown> {
+  const outside = outsideObjects.find((object) => object.name === entry.object);
+  const inSchema = prmObjects.some((object) => object.name === entry.object);
+  const record = outside
+    ? outside.record
+    : inSchema
+      ? { $ref: `#/components/schemas/${schemaName(entry.object)}` }
+      : {};
+  return {
+    type: 'object',
+    required: ['type', 'timestamp', 'data'],
+    properties: {
+      type: { const: entry.type },
+      timestamp: { type: 'string', format: 'date-time', description: 'When the change was made.' },
+      data: {
+        type: 'object',
+        required: ['object', 'id', 'action', 'record', 'changed', ...Object.keys(entry.details ?? {})],
+        properties: {
+          object: { const: entry.object },
+          id: { type: 'string', description: 'The record’s id (the same as `record.id`).' },
+          action: { type: 'string', description: 'What made the change: create, update, delete or the action’s name.' },
+          record: { ...record, description: 'The record after the change (before it, for a deletion).' },
+          changed: { type: 'array', items: { type: 'string' }, description: 'Fields whose values changed.' },
+          ...entry.details,
+        },
+      },
+    },
+  };
+}
+
+/** The `webhooks` section: what each event type's POST to a subscriber holds. */
+export function webhookEvents(): Record<string, unknown> {
+  return Object.fromEntries(
+    eventCatalog().map((entry) => [
+      entry.type,
+      {
+        post: {
+          tags,
+          summary: entry.summary,
+          description:
+            'Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); see docs/integration/webhooks.md.',
+          requestBody: { required: true, content: { 'application/json': { schema: eventPayload(entry) } } },
+          responses: {
+            '200': { description: 'Any 2xx: delivered.' },
+            '410': { description: 'Gone: the subscription is disabled.' },
+          },
+        },
+      },
+    ]),
+  );
+}

@@ -6,7 +6,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireChannelAdmin as channelAdminOnly, type Actor } from '../auth/policy.ts';
 import type { Doors } from '../http/app.ts';
-import { HttpProblem } from '../http/problems.ts';
 import { forgetSubscriptions } from './outbox.ts';
 import { dispatcherSettingsFromEnv } from './delivery.ts';
 import type { UrlPolicy } from './ssrf.ts';
@@ -14,6 +13,7 @@ import {
   createSubscription,
   deleteSubscription,
   deliveryLog,
+  deliveryLogQuery,
   getSubscription,
   listSubscriptions,
   newSubscriptionInput,
@@ -95,11 +95,6 @@ export async function registerWebhookRoutes(
   });
   app.get(`${base}/:id/deliveries`, async (request) => {
     requireChannelAdmin(doors, request);
-    const limit = Number((request.query as { limit?: string }).limit ?? 50);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200)
-      throw new HttpProblem(400, 'bad-request', 'limit is not valid', 'limit must be a whole number from 1 to 200.', [
-        { field: 'limit', message: 'must be a whole number from 1 to 200' },
-      ]);
-    return { data: await deliveryLog(read(), idIn(request), limit) };
+    return deliveryLog(read(), idIn(request), parseInput(deliveryLogQuery, request.query));
   });
 }

@@ -8,14 +8,21 @@ import type { SecretBox } from '../auth/secrets.ts';
 import { HttpProblem } from '../http/problems.ts';
 import type { Tx } from '../store/groupCommit.ts';
 import { timeOrderedId } from '../store/ids.ts';
+import { patternProblem } from './catalog.ts';
 import { eventPattern } from './events.ts';
 import { newSigningSecret } from './signing.ts';
 import { checkSubscriberUrl, UnsafeUrlError, type UrlPolicy } from './ssrf.ts';
 
-const eventTypes = z
-  .array(z.string().regex(eventPattern, 'must be *, object.* or object.eventName, e.g. dealRegistration.approved'))
-  .min(1, 'must list at least one event type')
-  .max(100);
+const eventType = z
+  .string()
+  .regex(eventPattern, 'must be *, object.* or object.eventName, e.g. dealRegistration.approved')
+  .superRefine((pattern, context) => {
+    // A pattern no event can match would be accepted and never fire: refused, naming the types there are.
+    const problem = eventPattern.test(pattern) ? patternProblem(pattern) : null;
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
+
+const eventTypes = z.array(eventType).min(1, 'must list at least one event type').max(100);
 
 export const newSubscriptionInput = z.strictObject({
   url: z.string().max(2000),
@@ -29,12 +36,19 @@ export const subscriptionChanges = newSubscriptionInput.partial();
 export type NewSubscription = z.infer<typeof newSubscriptionInput>;
 export type SubscriptionChanges = z.infer<typeof subscriptionChanges>;
 
-/** Parses with zod, turning its issues into our field problems. */
+/** Parses with zod, turning its issues into our field problems: an unknown key is named as the field. */
 export function parseInput<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? {});
   if (parsed.success) return parsed.data;
   throw new ValidationError(
-    parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'body', message: issue.message })),
+    parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({
+            field: [...issue.path, key].join('.'),
+            message: 'is not a field of this request',
+          }))
+        : [{ field: issue.path.join('.') || 'body', message: issue.message }],
+    ),
   );
 }
 
@@ -177,9 +191,28 @@ export interface DeliveryLogEntry {
   createdAt: string;
 }
 
-export async function deliveryLog(tx: Tx, subscriptionId: string, limit: number): Promise<DeliveryLogEntry[]> {
+/** `?limit=` (1 to 200, 50 by default) and `?after=` (the `next` of the previous page). */
+export const deliveryLogQuery = z.strictObject({
+  limit: z.coerce
+    .number('must be a whole number from 1 to 200')
+    .int('must be a whole number from 1 to 200')
+    .min(1, 'must be a whole number from 1 to 200')
+    .max(200, 'must be a whole number from 1 to 200')
+    .default(50),
+  after: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, 'must be the `next` of the previous page')
+    .optional(),
+});
+
+/** Newest first, a page at a time: `next` is the cursor of the following page, null on the last. */
+export async function deliveryLog(
+  tx: Tx,
+  subscriptionId: string,
+  page: z.infer<typeof deliveryLogQuery>,
+): Promise<{ data: DeliveryLogEntry[]; next: string | null }> {
   await getSubscription(tx, subscriptionId);
-  const rows = await tx.db
+  let query = tx.db
     .selectFrom('webhook_delivery as d')
     .innerJoin('webhook_event as e', 'e.id', 'd.event_id')
     .select([
@@ -196,9 +229,10 @@ export async function deliveryLog(tx: Tx, subscriptionId: string, limit: number)
     ])
     .where('d.subscription_id', '=', subscriptionId)
     .orderBy('d.id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((row: Row) => ({
+    .limit(page.limit + 1);
+  if (page.after !== undefined) query = query.where('d.id', '<', Number(page.after));
+  const rows = await query.execute();
+  const data = rows.slice(0, page.limit).map((row: Row) => ({
     id: Number(row.id),
     eventId: row.event_id,
     eventType: row.type,
@@ -210,4 +244,5 @@ export async function deliveryLog(tx: Tx, subscriptionId: string, limit: number)
     deliveredAt: iso(row.delivered_at),
     createdAt: iso(row.created_at)!,
   }));
+  return { data, next: rows.length > page.limit ? String(data.at(-1)!.id) : null };
 }

@@ -234,7 +234,7 @@ describe('lead routing over HTTP (sqlite)', () => {
     const twice = await h.callAs(p.de[0].token, 'POST', `/api/lead-offers/${offer.id}/accept`, {});
     assert.equal(twice.status, 409);
     const types = await eventTypes(h, [firstLead, offer.id]);
-    for (const type of ['lead.created', 'lead.route', 'leadOffer.created', 'leadOffer.accepted', 'lead.assigned'])
+    for (const type of ['lead.created', 'lead.offered', 'leadOffer.created', 'leadOffer.accepted', 'lead.assigned'])
       assert.ok(types.includes(type), `webhook subscribers hear ${type}: ${types.join(', ')}`);
   });
 
@@ -320,7 +320,7 @@ describe('lead routing over HTTP (sqlite)', () => {
     const offers = (await offersOf(h, secondLead)).map((offer) => offer.id);
     const types = await eventTypes(h, [secondLead, ...offers]);
     assert.equal(types.filter((type) => type === 'leadOffer.declined').length, 3, types.join(', '));
-    assert.equal(types.filter((type) => type === 'lead.reroute').length, 2, types.join(', '));
+    assert.equal(types.filter((type) => type === 'lead.rerouted').length, 2, types.join(', '));
     assert.ok(types.includes('lead.fallback'), types.join(', '));
   });
 

@@ -4,6 +4,7 @@ import { roles, type Role } from '../../../../shared/src/schema/roles.ts';
 import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { isBlockedAddress } from '../ssrf.ts';
 import { forgetSubscriptions } from '../outbox.ts';
+import { eventCatalog } from '../catalog.ts';
 
 const base = '/api/webhooks/subscriptions';
 
@@ -60,7 +61,7 @@ describe('webhook subscriptions API', () => {
       [{ url: 'https://93.184.216.34/', eventTypes: [] }, 'eventTypes'],
       [{ url: 'https://93.184.216.34/', eventTypes: ['deal registration approved'] }, 'eventTypes.0'],
       [{ url: 'https://93.184.216.34/', eventTypes: ['*'], active: 'yes' }, 'active'],
-      [{ url: 'https://93.184.216.34/', eventTypes: ['*'], secret: 'mine' }, 'body'],
+      [{ url: 'https://93.184.216.34/', eventTypes: ['*'], secret: 'mine' }, 'secret'],
     ];
     for (const [body, field] of cases) {
       const answer = await create(body);
@@ -71,6 +72,45 @@ describe('webhook subscriptions API', () => {
       );
     }
     assert.equal((await h.call('channelAdmin', 'GET', base)).body.data.length, before);
+  });
+
+  it('answers bad input with 422 naming the field, and its document says 422, never 400', async () => {
+    const made = await create({ url: 'https://93.184.216.34/q', eventTypes: ['*'] });
+    const deliveries = `${base}/${made.body.id}/deliveries`;
+    for (const [query, field] of [
+      ['?limit=0', 'limit'],
+      ['?limit=abc', 'limit'],
+      ['?limit=201', 'limit'],
+      ['?after=abc', 'after'],
+      ['?colour=red', 'colour'],
+    ]) {
+      const answer = await h.call('channelAdmin', 'GET', `${deliveries}${query}`);
+      assert.equal(answer.status, 422, `${query}: ${JSON.stringify(answer.body)}`);
+      assert.deepEqual(
+        answer.body.errors.map((p: { field: string }) => p.field),
+        [field],
+        query,
+      );
+    }
+    const unknownKeys = await h.call('channelAdmin', 'PATCH', `${base}/${made.body.id}`, { colour: 'red', size: 2 });
+    assert.deepEqual(
+      unknownKeys.body.errors.map((p: { field: string }) => p.field),
+      ['colour', 'size'],
+    );
+    const document = (await h.call(null, 'GET', '/api/docs.json')).body;
+    const operations = Object.entries(document.paths as Record<string, Record<string, { responses?: object }>>)
+      .filter(([path]) => path.startsWith('/api/webhooks/'))
+      .flatMap(([path, item]) =>
+        Object.entries(item)
+          .filter(([method]) => method !== 'parameters')
+          .map(([method, operation]) => [`${method} ${path}`, Object.keys(operation.responses ?? {})] as const),
+      );
+    assert.ok(operations.length >= 7);
+    for (const [operation, statuses] of operations) assert.ok(!statuses.includes('400'), operation);
+    for (const [operation, statuses] of operations)
+      if (/^(post|patch) .*subscriptions(\/\{id\})?$|deliveries/.test(operation))
+        assert.ok(statuses.includes('422'), operation);
+    await h.call('channelAdmin', 'DELETE', `${base}/${made.body.id}`);
   });
 
   it('rejects subscriber URLs on loopback, private, link-local and reserved addresses, naming `url`', async () => {
@@ -221,7 +261,7 @@ describe('event types of real changes', () => {
           .orderBy('created_at')
           .execute()
       ).map((e) => e.type);
-    assert.deepEqual(await types(h.records.A.get('partner')!), ['partner.tier_changed']);
+    assert.deepEqual(await types(h.records.A.get('partner')!), ['partner.tierChanged']);
     const registrationTypes = await types(registered.body.id);
     assert.ok(registrationTypes.includes('dealRegistration.approved'), registrationTypes.join());
     assert.ok(
@@ -233,6 +273,21 @@ describe('event types of real changes', () => {
       .select('action')
       .where('record_id', '=', registered.body.id)
       .execute();
-    assert.equal(registrationTypes.length, audit.length, 'one event per audit entry');
+    assert.deepEqual(
+      audit.map((entry) => entry.action),
+      ['register'],
+    );
+    assert.deepEqual(
+      registrationTypes,
+      ['dealRegistration.created', 'dealRegistration.approved'],
+      'registered and approved at once: created, and the status it landed in',
+    );
+    const known = new Set(eventCatalog().map((entry) => entry.type));
+    const all = await h.store.db.selectFrom('webhook_event').select('type').execute();
+    assert.deepEqual(
+      all.filter((event) => !known.has(event.type)),
+      [],
+      'every event sent is in the catalog',
+    );
   });
 });

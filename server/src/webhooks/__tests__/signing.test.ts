@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Webhook } from 'standardwebhooks';
 import { newSigningSecret, signDelivery } from '../signing.ts';
-import { changedFields, eventTypeOf, patternsMatch, webhookEvent } from '../events.ts';
+import { changedFields, eventTypeOf, landingStatusType, patternsMatch, webhookEvent } from '../events.ts';
 
 describe('Standard Webhooks signatures', () => {
   it('matches the specification’s known vector', () => {
@@ -71,24 +71,52 @@ describe('event types', () => {
       'leadOffer.accepted',
     );
     assert.equal(eventTypeOf(entry('fundClaim', 'pay', { status: 'approved' }, { status: 'paid' })), 'fundClaim.paid');
+  });
+  it('names every creation created, whatever status it lands in, and also announces a status past the first', () => {
+    const registered = entry('dealRegistration', 'register', null, { id: 'r', status: 'approved' });
+    assert.equal(eventTypeOf(registered), 'dealRegistration.created');
+    assert.equal(landingStatusType(registered), 'dealRegistration.approved');
+    assert.equal(landingStatusType(entry('dealRegistration', 'create', null, { id: 'r', status: 'draft' })), null);
+    assert.equal(eventTypeOf(entry('partner', 'create', null, { id: 'p', status: 'prospect' })), 'partner.created');
+  });
+  it('names statuses in lowerCamel, and a lead by its routing status', () => {
     assert.equal(
-      eventTypeOf(entry('dealRegistration', 'register', null, { status: 'submitted' })),
-      'dealRegistration.submitted',
+      eventTypeOf(entry('dealRegistration', 'start-review', { status: 'submitted' }, { status: 'in_review' })),
+      'dealRegistration.inReview',
+    );
+    assert.equal(
+      eventTypeOf(entry('lead', 'route', { routingStatus: 'new' }, { routingStatus: 'offered' })),
+      'lead.offered',
+    );
+    assert.equal(
+      eventTypeOf(entry('lead', 'reroute', { routingStatus: 'offered' }, { routingStatus: 'offered', attempts: 2 })),
+      'lead.rerouted',
+    );
+    assert.equal(
+      eventTypeOf(entry('mdfAllocation', 'pay-claim', { paidAmount: 0 }, { paidAmount: 5 })),
+      'mdfAllocation.updated',
     );
   });
-  it('names a tier change partner.tier_changed, whatever else changed', () => {
+  it('names a tier change partner.tierChanged, whatever else changed', () => {
     assert.equal(
       eventTypeOf(entry('partner', 'update', { tier: 'silver', status: 'active' }, { tier: 'gold', status: 'active' })),
-      'partner.tier_changed',
+      'partner.tierChanged',
     );
   });
-  it('falls back to created, updated, deleted or the action', () => {
+  it('falls back to created, updated or deleted, and names notices and outside objects’ actions', () => {
     assert.equal(eventTypeOf(entry('partner', 'create', null, { status: 'prospect' })), 'partner.created');
     assert.equal(eventTypeOf(entry('partner', 'update', { region: 'a' }, { region: 'b' })), 'partner.updated');
     assert.equal(eventTypeOf(entry('partner', 'delete', { id: 'p' }, null)), 'partner.deleted');
     assert.equal(
       eventTypeOf(entry('dealRegistration', 'protection-reminder', null, { days: 14 })),
-      'dealRegistration.protection_reminder',
+      'dealRegistration.protectionReminderDue',
+    );
+    assert.equal(eventTypeOf(entry('partner', 'tier-evaluation', null, { to: 'gold' })), 'partner.tierEvaluated');
+    assert.equal(eventTypeOf(entry('user', 'deactivated', { active: true }, { active: false })), 'user.deactivated');
+    assert.equal(eventTypeOf(entry('user', 'invited', { id: 'u' }, { id: 'u' })), 'user.invited');
+    assert.equal(
+      eventTypeOf(entry('webhookSubscription', 'rotate-secret', { id: 's' }, { id: 's' })),
+      'webhookSubscription.secretRotated',
     );
   });
   it('lists the changed fields and carries the record (before, on delete)', () => {
@@ -110,7 +138,7 @@ describe('event types', () => {
   });
   it('matches *, object.* and exact patterns only', () => {
     assert.ok(patternsMatch(['*'], 'partner.updated'));
-    assert.ok(patternsMatch(['partner.*'], 'partner.tier_changed'));
+    assert.ok(patternsMatch(['partner.*'], 'partner.tierChanged'));
     assert.ok(patternsMatch(['dealRegistration.approved'], 'dealRegistration.approved'));
     assert.ok(!patternsMatch(['partner.*', 'dealRegistration.approved'], 'dealRegistration.expired'));
     assert.ok(!patternsMatch(['partnerContact.*'], 'partner.updated'));
