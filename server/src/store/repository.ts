@@ -19,6 +19,7 @@ export type { Tx } from './groupCommit.ts';
 import { columnFor, fromRow, toRow, withDefaults, type PrmRecord, type Row } from './records.ts';
 import { runPrepared } from './statements.ts';
 import { emitWebhookEvent } from '../webhooks/outbox.ts';
+import type { AuditEntry } from '../webhooks/events.ts';
 
 export interface Context {
   store: Store;
@@ -74,11 +75,36 @@ export async function audit(
   details?: Record<string, unknown>,
 ): Promise<void> {
   if (serializedObjects.includes(object.name)) await lockCustomerWorld(tx);
+  // Every event carries the record after the change; a notice's entry holds something else, so its
+  // event reads the record as it stands (only when a subscription wants the event).
+  const isRecord = (value: unknown) => (value as { id?: unknown } | null)?.id === recordId;
+  const notice = after !== null && !isRecord(after);
+  await auditChange(tx, at, actor, object.name, recordId, action, before, after, {
+    ...(notice ? { record: () => findRecord(tx, object, recordId), details } : {}),
+  });
+}
+
+/**
+ * The audit entry and its webhook event, for any object: audit() for the schema's records, and
+ * directly for what lives outside the schema (users, webhook subscriptions), whose `before` and
+ * `after` are the object as the API shows it, never a secret.
+ */
+export async function auditChange(
+  tx: Tx,
+  at: Date,
+  actor: Actor | null,
+  object: string,
+  recordId: string,
+  action: string,
+  before: unknown,
+  after: unknown,
+  event: Pick<AuditEntry, 'record' | 'details'> = {},
+): Promise<void> {
   const entry = {
     at: at.toISOString(),
     actor_id: actor?.userId ?? null,
     actor_role: actor?.role ?? 'system',
-    object: object.name,
+    object,
     record_id: recordId,
     action,
     before: before === null ? null : JSON.stringify(before),
@@ -88,19 +114,7 @@ export async function audit(
     db.insertInto('audit_log').values(Object.fromEntries(Object.keys(entry).map((column, i) => [column, args[i]]))),
   );
   // The webhook outbox: written here, in the change's transaction, so an event exists iff its change does.
-  // Every event carries the record after the change; a notice's entry holds something else, so its
-  // event reads the record as it stands (only when a subscription wants the event).
-  const isRecord = (value: unknown) => (value as { id?: unknown } | null)?.id === recordId;
-  const notice = after !== null && !isRecord(after);
-  await emitWebhookEvent(tx, {
-    object: object.name,
-    recordId,
-    action,
-    before,
-    after,
-    at,
-    ...(notice ? { record: () => findRecord(tx, object, recordId), details } : {}),
-  });
+  await emitWebhookEvent(tx, { object, recordId, action, before, after, at, ...event });
 }
 
 /**

@@ -13,6 +13,7 @@ import type { SecretBox } from '../auth/secrets.ts';
 import type { Store } from '../store/database.ts';
 import { forgetSubscriptions, onOutboxWritten } from './outbox.ts';
 import { signDelivery } from './signing.ts';
+import { disableGoneSubscription, signingSecrets } from './subscriptions.ts';
 import { checkUrlForm, guardedLookup, type UrlPolicy } from './ssrf.ts';
 
 export interface Backoff {
@@ -174,7 +175,6 @@ export function startWebhookDispatcher(store: Store, options: DispatcherOptions)
 
   /** The subscription's deliveries in order, until one fails or none is due; returns how many were tried. */
   async function drain(subscription: Row): Promise<number> {
-    const secret = options.secrets().open(subscription.secret_sealed);
     let tried = 0;
     let retryAt: string | null = null;
     try {
@@ -195,7 +195,12 @@ export function startWebhookDispatcher(store: Store, options: DispatcherOptions)
           return tried;
         }
         if (!(await renewLease(subscription.id))) return tried;
-        const headers = signDelivery(secret, head.event_id, at, head.payload);
+        const headers = signDelivery(
+          signingSecrets(options.secrets(), subscription, at),
+          head.event_id,
+          at,
+          head.payload,
+        );
         const outcome = await send(subscription.url, { ...headers }, head.payload);
         tried++;
         const attempts = Number(head.attempts) + 1;
@@ -240,15 +245,12 @@ export function startWebhookDispatcher(store: Store, options: DispatcherOptions)
         .where('id', '=', head.id)
         .execute();
       if (gone)
-        await trx
-          .updateTable('webhook_subscription')
-          .set({
-            active: store.dialect === 'sqlite' ? 0 : false,
-            disabled_reason: `Disabled at ${at}: the endpoint answered 410 Gone to event ${head.event_id}.`,
-            updated_at: at,
-          })
-          .where('id', '=', subscription.id)
-          .execute();
+        await disableGoneSubscription(
+          { db: trx, dialect: store.dialect, root: store.db },
+          now(),
+          subscription.id,
+          head.event_id,
+        );
     });
     // A disabled subscription must stop collecting events in this process at once.
     if (gone) forgetSubscriptions(store.db);
@@ -290,7 +292,9 @@ export function startWebhookDispatcher(store: Store, options: DispatcherOptions)
     ticks.add(mine);
     try {
       const tried = await mine;
-      await Promise.allSettled(earlier);
+      // Loops that a wake-up started meanwhile may hold what this claim found leased: wait for them too
+      // (never for later ticks, which wait for this one).
+      await Promise.allSettled([...earlier, ...draining]);
       return tried;
     } finally {
       ticks.delete(mine);

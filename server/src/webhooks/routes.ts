@@ -57,10 +57,10 @@ export async function registerWebhookRoutes(
   };
 
   app.post(base, async (request, reply) => {
-    requireChannelAdmin(doors, request);
+    const actor = requireChannelAdmin(doors, request);
     const input = parseInput(newSubscriptionInput, request.body);
     const made = await change<Awaited<ReturnType<typeof createSubscription>>>((tx) =>
-      createSubscription(tx, doors.secrets(), doors.now(), policy, input),
+      createSubscription(tx, doors.secrets(), doors.now(), policy, input, actor),
     );
     return reply
       .code(201)
@@ -77,19 +77,19 @@ export async function registerWebhookRoutes(
     return getSubscription(read(), idIn(request));
   });
   app.patch(`${base}/:id`, async (request) => {
-    requireChannelAdmin(doors, request);
+    const actor = requireChannelAdmin(doors, request);
     const changes = parseInput(subscriptionChanges, request.body);
-    return change((tx) => updateSubscription(tx, doors.now(), policy, idIn(request), changes));
+    return change((tx) => updateSubscription(tx, doors.now(), policy, idIn(request), changes, actor));
   });
   app.delete(`${base}/:id`, async (request, reply) => {
-    requireChannelAdmin(doors, request);
-    await change((tx) => deleteSubscription(tx, idIn(request)));
+    const actor = requireChannelAdmin(doors, request);
+    await change((tx) => deleteSubscription(tx, idIn(request), doors.now(), actor));
     return reply.code(204).send();
   });
   app.post(`${base}/:id/rotate-secret`, async (request, reply) => {
-    requireChannelAdmin(doors, request);
+    const actor = requireChannelAdmin(doors, request);
     const rotated = await change<Awaited<ReturnType<typeof rotateSecret>>>((tx) =>
-      rotateSecret(tx, doors.secrets(), doors.now(), idIn(request)),
+      rotateSecret(tx, doors.secrets(), doors.now(), idIn(request), actor),
     );
     return reply.header('Cache-Control', 'no-store').send({ ...rotated.subscription, secret: rotated.secret });
   });

@@ -17,12 +17,23 @@ export interface SignedHeaders {
   'webhook-signature': string;
 }
 
-/** The three headers for one attempt: the id is the event's, the timestamp is the attempt's own. */
-export function signDelivery(secret: string, eventId: string, at: Date, payload: string): SignedHeaders {
+/**
+ * The three headers for one attempt: the id is the event's, the timestamp is the attempt's own. With
+ * several secrets (during a rotation's overlap) the signatures are space-separated, as the
+ * specification allows: a verifier holding either secret accepts the delivery.
+ */
+export function signDelivery(
+  secrets: string | readonly string[],
+  eventId: string,
+  at: Date,
+  payload: string,
+): SignedHeaders {
   const seconds = new Date(Math.floor(at.getTime() / 1000) * 1000);
   return {
     'webhook-id': eventId,
     'webhook-timestamp': String(seconds.getTime() / 1000),
-    'webhook-signature': new Webhook(secret).sign(eventId, seconds, payload),
+    'webhook-signature': (typeof secrets === 'string' ? [secrets] : secrets)
+      .map((secret) => new Webhook(secret).sign(eventId, seconds, payload))
+      .join(' '),
   };
 }

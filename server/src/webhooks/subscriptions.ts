@@ -1,13 +1,19 @@
 /**
  * Webhook subscriptions kept by the channel admin: where to send which event types, and the signing
- * secret (sealed with the server's secret box, shown once on creation and on rotation).
+ * secret (sealed with the server's secret box, shown once on creation and on rotation). After a
+ * rotation the previous secret signs too until it expires, as intake senders' secrets are accepted,
+ * so a subscriber switches over without rejecting a delivery. Every change is audited and announced
+ * (`webhookSubscription.*`), with the subscription as the API shows it: never a secret.
  */
 import { z } from 'zod';
 import { ValidationError } from '../../../shared/src/errors.ts';
+import type { Actor } from '../auth/policy.ts';
 import type { SecretBox } from '../auth/secrets.ts';
+import { rotationGraceHours } from '../intake/senders.ts';
 import { HttpProblem } from '../http/problems.ts';
 import type { Tx } from '../store/groupCommit.ts';
 import { timeOrderedId } from '../store/ids.ts';
+import { auditChange } from '../store/repository.ts';
 import { patternProblem } from './catalog.ts';
 import { eventPattern } from './events.ts';
 import { newSigningSecret } from './signing.ts';
@@ -68,6 +74,8 @@ export interface Subscription {
   eventTypes: string[];
   active: boolean;
   disabledReason: string | null;
+  /** Until when the secret from before the last rotation still signs (null: only the current one). */
+  previousSecretExpiresAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -85,6 +93,7 @@ export function toSubscription(row: Row): Subscription {
     eventTypes: JSON.parse(row.event_types),
     active: Boolean(row.active),
     disabledReason: row.disabled_reason ?? null,
+    previousSecretExpiresAt: row.previous_secret_sealed ? iso(row.previous_secret_expires_at) : null,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   };
@@ -110,12 +119,16 @@ export async function listSubscriptions(tx: Tx): Promise<Subscription[]> {
   return rows.map(toSubscription);
 }
 
+const audited = (tx: Tx, now: Date, actor: Actor | null, id: string, action: string, before: unknown, after: unknown) =>
+  auditChange(tx, now, actor, 'webhookSubscription', id, action, before, after);
+
 export async function createSubscription(
   tx: Tx,
   box: SecretBox,
   now: Date,
   policy: UrlPolicy,
   input: NewSubscription,
+  actor: Actor | null = null,
 ): Promise<{ subscription: Subscription; secret: string }> {
   await checkUrl(input.url, policy);
   const secret = newSigningSecret();
@@ -131,7 +144,9 @@ export async function createSubscription(
     updated_at: at,
   };
   await tx.db.insertInto('webhook_subscription').values(row).execute();
-  return { subscription: await getSubscription(tx, row.id), secret };
+  const subscription = await getSubscription(tx, row.id);
+  await audited(tx, now, actor, row.id, 'create', null, subscription);
+  return { subscription, secret };
 }
 
 export async function updateSubscription(
@@ -140,8 +155,9 @@ export async function updateSubscription(
   policy: UrlPolicy,
   id: string,
   changes: SubscriptionChanges,
+  actor: Actor | null = null,
 ): Promise<Subscription> {
-  await getSubscription(tx, id);
+  const before = await getSubscription(tx, id);
   if (changes.url !== undefined) await checkUrl(changes.url, policy);
   const set: Row = { updated_at: now.toISOString() };
   if (changes.url !== undefined) set.url = changes.url;
@@ -153,29 +169,72 @@ export async function updateSubscription(
     if (changes.active) Object.assign(set, { disabled_reason: null, retry_at: null });
   }
   await tx.db.updateTable('webhook_subscription').set(set).where('id', '=', id).execute();
-  return getSubscription(tx, id);
+  const after = await getSubscription(tx, id);
+  await audited(tx, now, actor, id, 'update', before, after);
+  return after;
 }
 
-export async function deleteSubscription(tx: Tx, id: string): Promise<void> {
-  await getSubscription(tx, id);
+export async function deleteSubscription(
+  tx: Tx,
+  id: string,
+  now = new Date(),
+  actor: Actor | null = null,
+): Promise<void> {
+  const before = await getSubscription(tx, id);
   await tx.db.deleteFrom('webhook_delivery').where('subscription_id', '=', id).execute();
   await tx.db.deleteFrom('webhook_subscription').where('id', '=', id).execute();
+  await audited(tx, now, actor, id, 'delete', before, null);
 }
 
+/** Disables a subscription whose endpoint answered 410 Gone (the dispatcher's own change). */
+export async function disableGoneSubscription(tx: Tx, now: Date, id: string, eventId: string): Promise<void> {
+  const before = await getSubscription(tx, id);
+  const at = now.toISOString();
+  await tx.db
+    .updateTable('webhook_subscription')
+    .set({
+      active: flag(tx, false),
+      disabled_reason: `Disabled at ${at}: the endpoint answered 410 Gone to event ${eventId}.`,
+      updated_at: at,
+    })
+    .where('id', '=', id)
+    .execute();
+  await audited(tx, now, null, id, 'disable', before, await getSubscription(tx, id));
+}
+
+/** A new secret; the previous one goes on signing beside it for the overlap, then only the new one does. */
 export async function rotateSecret(
   tx: Tx,
   box: SecretBox,
   now: Date,
   id: string,
+  actor: Actor | null = null,
 ): Promise<{ subscription: Subscription; secret: string }> {
-  await getSubscription(tx, id);
+  const row = await findSubscriptionRow(tx, id);
+  if (!row) throw notFound(id);
   const secret = newSigningSecret();
   await tx.db
     .updateTable('webhook_subscription')
-    .set({ secret_sealed: box.seal(secret), updated_at: now.toISOString() })
+    .set({
+      secret_sealed: box.seal(secret),
+      previous_secret_sealed: row.secret_sealed,
+      previous_secret_expires_at: new Date(now.getTime() + rotationGraceHours * 3_600_000).toISOString(),
+      updated_at: now.toISOString(),
+    })
     .where('id', '=', id)
     .execute();
-  return { subscription: await getSubscription(tx, id), secret };
+  const subscription = await getSubscription(tx, id);
+  await audited(tx, now, actor, id, 'rotate-secret', toSubscription(row), subscription);
+  return { subscription, secret };
+}
+
+/** The secrets a delivery is signed with now: the current one, and the previous one until it expires. */
+export function signingSecrets(box: SecretBox, row: Row, now: Date): string[] {
+  const secrets = [box.open(row.secret_sealed)];
+  const until = iso(row.previous_secret_expires_at);
+  if (row.previous_secret_sealed && until && now.toISOString() < until)
+    secrets.push(box.open(row.previous_secret_sealed));
+  return secrets;
 }
 
 export interface DeliveryLogEntry {
