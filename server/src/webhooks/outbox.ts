@@ -123,6 +123,11 @@ async function writeEvent(tx: Tx, event: WebhookEvent, entry: AuditEntry, target
         ),
       ),
   );
+  await outboxWritten(tx);
+}
+
+/** Wakes the dispatchers once the caller's transaction commits: it wrote deliveries to send. */
+export async function outboxWritten(tx: Tx): Promise<void> {
   if (tx.dialect === 'postgres')
     await runPrepared(tx, 'webhook-notify', [outboxChannel], (db, args) =>
       db.selectNoFrom((eb) => eb.fn('pg_notify', [eb.val(args[0]), eb.fn('current_schema', [])]).as('sent')),

@@ -74,6 +74,56 @@ export const webhookPaths: Record<string, unknown> = {
       responses: { '200': { description: 'The subscription and its new `secret`.' }, '404': problem, ...forbidden },
     },
   },
+  '/api/webhooks/subscriptions/{id}/replay': {
+    parameters: idParameter,
+    post: {
+      tags,
+      summary:
+        'Queue one event, or every event of a time range that the subscription takes, for delivery again (same webhook-id).',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              oneOf: [
+                {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['eventId'],
+                  properties: { eventId: { type: 'string', examples: ['evt_...'] } },
+                },
+                {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['from', 'to'],
+                  properties: {
+                    from: { type: 'string', format: 'date-time' },
+                    to: { type: 'string', format: 'date-time', description: 'Exclusive; at most 1000 events a call.' },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+      responses: {
+        '202': {
+          description: 'Queued behind what already waits for the endpoint.',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: { queued: { type: 'integer' }, eventIds: { type: 'array', items: { type: 'string' } } },
+              },
+            },
+          },
+        },
+        '404': problem,
+        '422': problem,
+        ...forbidden,
+      },
+    },
+  },
   '/api/webhooks/subscriptions/{id}/deliveries': {
     parameters: idParameter,
     get: {

@@ -1,6 +1,6 @@
 /**
  * The webhook subscriptions API, for the channel admin only: subscribe, change, delete, rotate the
- * signing secret, read the delivery log. Every other role gets 403 (the policy's answer for a door
+ * signing secret, replay events, read the delivery log. Every other role gets 403 (the policy's answer for a door
  * that is the program owner's alone).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -8,6 +8,7 @@ import { requireChannelAdmin as channelAdminOnly, type Actor } from '../auth/pol
 import type { Doors } from '../http/app.ts';
 import { forgetSubscriptions } from './outbox.ts';
 import { dispatcherSettingsFromEnv } from './delivery.ts';
+import { parseReplay, replayEvents } from './replay.ts';
 import type { UrlPolicy } from './ssrf.ts';
 import {
   createSubscription,
@@ -92,6 +93,12 @@ export async function registerWebhookRoutes(
       rotateSecret(tx, doors.secrets(), doors.now(), idIn(request), actor),
     );
     return reply.header('Cache-Control', 'no-store').send({ ...rotated.subscription, secret: rotated.secret });
+  });
+  app.post(`${base}/:id/replay`, async (request, reply) => {
+    requireChannelAdmin(doors, request);
+    const replay = parseReplay(request.body);
+    const queued = await doors.inTransaction((tx) => replayEvents(tx, doors.now(), idIn(request), replay));
+    return reply.code(202).send(queued);
   });
   app.get(`${base}/:id/deliveries`, async (request) => {
     requireChannelAdmin(doors, request);
