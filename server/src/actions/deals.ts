@@ -313,6 +313,7 @@ export const actions = [
     summary: 'Approve a registration; protection starts now for the tier’s window (a possible conflict needs a reason)',
     roles: managers,
     body: reasonBody,
+    bodyFields: { decisionReason: 'reason' },
     run: (context, record, body) => transition(context, record, 'approved', { reason: body.reason }),
   }),
   recordAction({
@@ -321,6 +322,7 @@ export const actions = [
     summary: 'Reject a registration, with the reason the partner will read',
     roles: managers,
     body: reasonBody,
+    bodyFields: { decisionReason: 'reason' },
     run: (context, record, body) => transition(context, record, 'rejected', { reason: body.reason }),
   }),
   recordAction({

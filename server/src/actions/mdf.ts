@@ -30,9 +30,15 @@ import {
 import { collectionAction, recordAction } from '../http/actions.ts';
 import { inputValidators } from '../../../shared/src/generated/validators.ts';
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
-import { getRecord } from '../store/repository.ts';
 import type { Actor } from '../auth/policy.ts';
-import { createRecord, findRecord, IntegrityError, writeUpdate, type Tx } from '../store/repository.ts';
+import {
+  createRecord,
+  findRecord,
+  getReferencedRecord,
+  IntegrityError,
+  writeUpdate,
+  type Tx,
+} from '../store/repository.ts';
 import type { PrmRecord } from '../store/records.ts';
 import { listAll } from './metrics.ts';
 
@@ -329,12 +335,13 @@ export const actions = [
       })
       .required({ mdfAllocation: true }),
     async run({ tx, actor, now }, body) {
-      // Scoped read: another partner's allocation is "not found".
-      const allocation = (await getRecord(
+      // Scoped read: another partner's allocation is one this person cannot see, named as the field.
+      const allocation = (await getReferencedRecord(
         tx,
         actor,
         object('mdfAllocation'),
         String(body.mdfAllocation),
+        'mdfAllocation',
       )) as Stored<MdfAllocation>;
       const request = await createRecord(
         tx,
@@ -362,7 +369,13 @@ export const actions = [
       actualLeads: true,
     }),
     async run({ tx, actor, now }, body) {
-      const request = (await getRecord(tx, actor, object('fundRequest'), body.fundRequest)) as Stored<FundRequest>;
+      const request = (await getReferencedRecord(
+        tx,
+        actor,
+        object('fundRequest'),
+        body.fundRequest,
+        'fundRequest',
+      )) as Stored<FundRequest>;
       if (roleDefinitions[actor.role].isPartnerUser && request.partner !== actor.partnerId) {
         throw new ValidationError([{ field: 'fundRequest', message: 'must be one of your own fund requests' }]);
       }

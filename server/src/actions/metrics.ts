@@ -41,7 +41,14 @@ import { quarterlyReview } from '../../../shared/src/planning/businessReview.ts'
 import { quarterPeriod } from '../../../shared/src/metrics/periods.ts';
 import { collectionAction, recordAction } from '../http/actions.ts';
 import type { Actor } from '../auth/policy.ts';
-import { findRecord, listRecords, NotFoundError, writeUpdate, type Tx } from '../store/repository.ts';
+import {
+  findRecord,
+  getReferencedRecord,
+  listRecords,
+  unseenLookup,
+  writeUpdate,
+  type Tx,
+} from '../store/repository.ts';
 import type { PrmRecord } from '../store/records.ts';
 
 const object = (name: string) => objectNamed(prmObjects, name);
@@ -118,7 +125,7 @@ export async function gatherProgramRecords(
   let partners: Partner[];
   if (options.partner) {
     const found = await findRecord(tx, object('partner'), options.partner);
-    if (!found) throw new NotFoundError(object('partner'), options.partner);
+    if (!found) throw new ValidationError([unseenLookup('partner', object('partner'))]);
     partners = [found as unknown as Partner];
   } else partners = await listAll<Partner>(tx, 'partner');
   const [contacts, deals, enrollments, certifications, npsResponses, budgets, allocations, requests, claims] =
@@ -223,9 +230,8 @@ export const actions = [
       const isPartnerUser = roleDefinitions[actor.role].isPartnerUser;
       const partnerId = query.partner ?? (isPartnerUser ? (actor.partnerId ?? undefined) : undefined);
       if (!partnerId) throw new ValidationError([{ field: 'partner', message: 'is required: the partner’s id' }]);
-      // Another partner's scorecard is "not found" to a partner user, exactly as its records are.
-      if (isPartnerUser && partnerId !== actor.partnerId) throw new NotFoundError(object('partner'), partnerId);
-      if (!(await findRecord(tx, object('partner'), partnerId))) throw new NotFoundError(object('partner'), partnerId);
+      // Another partner is one a partner user cannot see, exactly as with its records.
+      await getReferencedRecord(tx, actor, object('partner'), partnerId, 'partner');
       return scorecardFor(tx, partnerId, periodFrom(query.from, query.to), query.program);
     },
   }),

@@ -93,6 +93,7 @@ export const actions = [
       verdict: z.enum(['accept', 'reject'], 'must be accept or reject'),
       reason: z.string().max(2000).optional(),
     }),
+    bodyFields: { decisionReason: 'reason' },
     async run({ tx, actor, now }, record, body) {
       const application = record as unknown as PartnerApplication;
       const decided = decideApplication(
@@ -132,6 +133,7 @@ export const actions = [
       typedName: z.string('is required').max(121, 'must be at most 121 characters'),
       versionShown: z.string('is required').max(20, 'must be at most 20 characters'),
     }),
+    bodyFields: { signedByName: 'typedName', agreementVersion: 'versionShown' },
     async run({ tx, actor, now }, record, body) {
       const agreement = record as unknown as Agreement;
       const signed = signAgreement(

@@ -9,7 +9,7 @@ import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts'
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
 import { collectionAction } from '../http/actions.ts';
-import { getRecord } from '../store/repository.ts';
+import { getReferencedRecord } from '../store/repository.ts';
 
 export const actions = [
   collectionAction({
@@ -21,13 +21,13 @@ export const actions = [
     roles: ['channelAdmin', 'channelManager', 'salesRep', 'partnerAdmin', 'partnerRep'],
     body: z.object({ partner: z.string().max(64).optional() }),
     async run({ tx, actor, now }, query) {
-      const partnerId = roleDefinitions[actor.role].isPartnerUser ? actor.partnerId : query.partner;
+      const partnerId = query.partner ?? (roleDefinitions[actor.role].isPartnerUser ? actor.partnerId : undefined);
       if (!partnerId)
         throw new ValidationError([
           { field: 'partner', message: 'is required: the id of the partner whose dashboard to show' },
         ]);
-      // Scoped like any read: a partner user asking for another partner gets "not found".
-      const partner = await getRecord(tx, actor, objectNamed(prmObjects, 'partner'), partnerId);
+      // Scoped like any read: another partner is one a partner user cannot see.
+      const partner = await getReferencedRecord(tx, actor, objectNamed(prmObjects, 'partner'), partnerId, 'partner');
       const soon = new Date(now.getTime() + 14 * 86_400_000).toISOString();
       const [byStatus, endingSoon, offers, mdf, certified] = await Promise.all([
         tx.db

@@ -112,13 +112,28 @@ export function checkWritableFields(actor: Actor, object: PrmObject, values: Rec
     if (name === 'name') continue;
     const field = object.fields[name];
     if (!field) continue; // unknown fields are the validator's to report
-    if (roleDefinitions[actor.role].isPartnerUser && name === object.partnerField) {
-      if (values[name] !== actor.partnerId) problems.push({ field: name, message: 'must be your own partner' });
-      continue;
-    }
+    if (roleDefinitions[actor.role].isPartnerUser && name === object.partnerField) continue; // see below
+
     if (fieldAccess(object, field, actor.role) !== 'edit') {
       problems.push({ field: name, message: `may not be changed by a ${roleDefinitions[actor.role].label}` });
     }
   }
+  problems.push(...notOwnPartner(actor, object, values));
   if (problems.length) throw new ForbiddenError('Some fields may not be changed by you.', problems);
+}
+
+/**
+ * A partner user's records belong to their own partner: one they name must be it (403 otherwise,
+ * never quietly replaced), and one they leave out is filled in. The same for the CRUD routes and for
+ * every action that creates records on a partner user's behalf.
+ */
+export function requireOwnPartner(actor: Actor, object: PrmObject, values: Record<string, unknown>): void {
+  const problems = notOwnPartner(actor, object, values);
+  if (problems.length) throw new ForbiddenError('Some fields may not be changed by you.', problems);
+}
+
+function notOwnPartner(actor: Actor, object: PrmObject, values: Record<string, unknown>): FieldProblem[] {
+  const field = object.partnerField;
+  if (!roleDefinitions[actor.role].isPartnerUser || !field || field === 'id' || !(field in values)) return [];
+  return values[field] === actor.partnerId ? [] : [{ field, message: 'must be your own partner' }];
 }

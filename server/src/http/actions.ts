@@ -31,6 +31,11 @@ interface ActionBase<Body> {
   /** Who may perform it. Partner users only ever act on their own partner's records. */
   roles: readonly Role[];
   body?: z.ZodType<Body>;
+  /**
+   * The body's name for a field the rules name as stored (`typedName` is stored as `signedByName`):
+   * the rules' problems are answered under the body's name, the one the client can correct.
+   */
+  bodyFields?: Readonly<Record<string, string>>;
 }
 
 export interface RecordAction<Body = unknown> extends ActionBase<Body> {
@@ -88,6 +93,19 @@ export function parseBody<Body>(action: ActionDefinition, input: unknown): Body 
   const result = action.body.safeParse(input ?? {});
   if (!result.success) throw new ValidationError(problemsOf(result.error, input));
   return result.data as Body;
+}
+
+/** Runs an action so that its problems name the fields of its own body (see `bodyFields`). */
+export async function inBodyTerms<T>(action: ActionDefinition, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const renamed = action.bodyFields;
+    if (!(error instanceof ValidationError) || !renamed) throw error;
+    throw new ValidationError(
+      error.problems.map((problem) => ({ ...problem, field: renamed[problem.field] ?? problem.field })),
+    );
+  }
 }
 
 /** Every action of every concept, from server/src/actions/*.ts (each exports `actions`). */

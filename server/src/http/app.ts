@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { loadActions, parseBody, requireRole, systemActor, type ActionDefinition } from './actions.ts';
+import { inBodyTerms, loadActions, parseBody, requireRole, systemActor, type ActionDefinition } from './actions.ts';
 import type { PrmObject } from '../../../shared/src/schema/object.ts';
 import { restCollection } from '../../../shared/src/hosts/rest.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
@@ -417,8 +417,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           if (!action.public) requireRole(actor, action);
           const body = parseBody(action, action.method === 'GET' ? request.query : request.body);
           return action.method === 'GET'
-            ? action.run({ tx, actor, now: now() }, body)
-            : inTransaction((trx) => action.run({ tx: trx, actor, now: now() }, body));
+            ? inBodyTerms(action, () => action.run({ tx, actor, now: now() }, body))
+            : inTransaction((trx) => inBodyTerms(action, () => action.run({ tx: trx, actor, now: now() }, body)));
         },
       });
       continue;
@@ -434,7 +434,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         if (request.headers['if-match'] && expectedVersion(request) !== record.version) {
           throw new VersionConflictError(object, id, record.version);
         }
-        const { changes, result } = await action.run({ tx: trx, actor, now: now() }, record, body);
+        const { changes, result } = await inBodyTerms(action, () =>
+          action.run({ tx: trx, actor, now: now() }, record, body),
+        );
         const updated = Object.keys(changes).length
           ? await writeUpdate(trx, now(), actor, object, record, record.version, changes, action.name)
           : record;

@@ -10,7 +10,15 @@ import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
 import { validateInput, type ObjectName } from '../../../shared/src/schema/validate.ts';
 import { ValidationError, type FieldProblem } from '../../../shared/src/errors.ts';
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
-import { checkWritableFields, recordInScope, requireOperation, rowScope, type Actor } from '../auth/policy.ts';
+import {
+  checkWritableFields,
+  mayOperate,
+  recordInScope,
+  requireOwnPartner,
+  requireOperation,
+  rowScope,
+  type Actor,
+} from '../auth/policy.ts';
 import type { Db, Store } from './database.ts';
 import type { Dialect } from './migrate.ts';
 import { lockCustomerWorld, serializedObjects } from './serialized.ts';
@@ -209,6 +217,28 @@ export async function listRecords(
   return { records, next: rows.length > limit ? records[records.length - 1].id : null };
 }
 
+/** What a request is told when an id it sent names no record it may see: the same for fields and bodies. */
+export function unseenLookup(field: string, target: PrmObject): FieldProblem {
+  return { field, message: `must be the id of a ${target.label.toLowerCase()} you can see` };
+}
+
+/**
+ * A record named by an id in a request's body (an action's `fundRequest`, a query's `partner`): one
+ * the person may see, or 422 naming the field, as the CRUD routes answer for a lookup. A 404 is kept
+ * for the record in the path.
+ */
+export async function getReferencedRecord(
+  tx: Tx,
+  actor: Actor,
+  object: PrmObject,
+  id: string,
+  field: string,
+): Promise<PrmRecord> {
+  const record = mayOperate(actor, object, 'read') ? await findRecord(tx, object, id) : undefined;
+  if (!record || !recordInScope(actor, object, record)) throw new ValidationError([unseenLookup(field, object)]);
+  return record;
+}
+
 /** Every lookup in the input must point at a record that exists and that this person may see. */
 async function checkLookups(
   tx: Tx,
@@ -223,9 +253,7 @@ async function checkLookups(
     if (field?.kind !== 'lookup' || value === null || value === undefined) continue;
     const target = objectNamed(prmObjects, field.target);
     const found = known.find((record) => record.id === value) ?? (await findRecord(tx, target, String(value)));
-    if (!found || !recordInScope(actor, target, found)) {
-      problems.push({ field: name, message: `must be the id of a ${target.label.toLowerCase()} you can see` });
-    }
+    if (!found || !recordInScope(actor, target, found)) problems.push(unseenLookup(name, target));
   }
   if (problems.length) throw new ValidationError(problems);
 }
@@ -280,7 +308,7 @@ export async function newRecord(
   if (!options.byRules) {
     requireOperation(actor, object, 'create');
     checkWritableFields(actor, object, values);
-  }
+  } else requireOwnPartner(actor, object, values);
   if (roleDefinitions[actor.role].isPartnerUser && object.partnerField && object.partnerField !== 'id') {
     values[object.partnerField] = actor.partnerId;
   }

@@ -280,7 +280,8 @@ describe('MDF over HTTP', () => {
       currency: 'USD',
       requestedAmount: 10_000,
     });
-    assert.equal(foreign.status, 404, 'another partner\u2019s allocation is not found');
+    assert.equal(foreign.status, 422, 'another partner\u2019s allocation is one the partner cannot see');
+    assert.deepEqual(fields(foreign), ['mdfAllocation']);
     const missing = await h.call('partnerAdmin', 'POST', '/api/fund-requests/request', { activityName: 'x' });
     assert.equal(missing.status, 422);
     assert.ok(fields(missing).includes('mdfAllocation'));
@@ -298,6 +299,7 @@ describe('MDF over HTTP', () => {
       currency: 'USD',
       claimedAmount: 8_000,
     });
-    assert.equal(foreignClaim.status, 404);
+    assert.equal(foreignClaim.status, 422);
+    assert.deepEqual(fields(foreignClaim), ['fundRequest']);
   });
 });

@@ -117,7 +117,8 @@ describe('metrics, scorecards, plans and reviews over HTTP', () => {
 
     for (const role of ['partnerAdmin', 'partnerRep'] as const) {
       const theirs = await h.call(role, 'GET', `/api/partners/scorecard?${period}&partner=${B}`);
-      assert.equal(theirs.status, 404, `${role}: ${JSON.stringify(theirs.body)}`);
+      assert.equal(theirs.status, 422, `${role}: ${JSON.stringify(theirs.body)}`);
+      assert.deepEqual(theirs.body.errors, [{ field: 'partner', message: 'must be the id of a partner you can see' }]);
       assert.equal(theirs.body.totals, undefined, 'nothing of the other partner leaks');
     }
     const vendor = await h.call('salesRep', 'GET', `/api/partners/scorecard?${period}&partner=${B}`);
@@ -134,7 +135,9 @@ describe('metrics, scorecards, plans and reviews over HTTP', () => {
     const noPartner = await h.call('channelManager', 'GET', `/api/partners/scorecard?${period}`);
     assert.equal(noPartner.status, 422);
     assert.deepEqual(fields(noPartner), ['partner']);
-    assert.equal((await h.call('channelManager', 'GET', `/api/partners/scorecard?${period}&partner=nope`)).status, 404);
+    const unknown = await h.call('channelManager', 'GET', `/api/partners/scorecard?${period}&partner=nope`);
+    assert.equal(unknown.status, 422);
+    assert.deepEqual(fields(unknown), ['partner']);
   });
 
   it('computes plan progress from the real data and stores each goal’s actual', async () => {

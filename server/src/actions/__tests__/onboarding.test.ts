@@ -62,7 +62,7 @@ describe('onboarding over HTTP', () => {
     const rejected = await h.call('channelManager', 'POST', `${path}/decide`, { verdict: 'reject' });
     assert.equal(rejected.status, 422);
     assert.deepEqual(rejected.body.errors, [
-      { field: 'decisionReason', message: 'Tell the applicant why the application is rejected.' },
+      { field: 'reason', message: 'Tell the applicant why the application is rejected.' },
     ]);
     const accepted = await h.call('channelManager', 'POST', `${path}/decide`, { verdict: 'accept' });
     assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
@@ -79,7 +79,9 @@ describe('onboarding over HTTP', () => {
     const path = `/api/agreements/${created.body.id}/sign`;
     const stale = await h.call('partnerAdmin', 'POST', path, { typedName: 'Pat Partner', versionShown: '2026.1' });
     assert.equal(stale.status, 422);
-    assert.equal(stale.body.errors[0].field, 'agreementVersion');
+    assert.equal(stale.body.errors[0].field, 'versionShown', 'the field of the body, not the stored one');
+    const unnamed = await h.call('partnerAdmin', 'POST', path, { typedName: 'P', versionShown: '2026.2' });
+    assert.deepEqual(unnamed.body.errors, [{ field: 'typedName', message: 'Type your full name to sign.' }]);
     assert.equal(
       (await h.call('partnerRep', 'POST', path, { typedName: 'Pat Partner', versionShown: '2026.2' })).status,
       403,

@@ -9,18 +9,16 @@ describe("the partner's dashboard", () => {
   });
   after(() => h.close());
 
-  it('shows a partner user their own partner, whatever partner they ask for', async () => {
+  it('shows a partner user their own partner, and refuses another partner instead of widening the view', async () => {
     const own = await h.call('partnerRep', 'GET', '/api/partners/dashboard');
     assert.equal(own.status, 200, JSON.stringify(own.body));
     assert.equal(own.body.partner.id, h.records.A.get('partner'));
     assert.deepEqual(Object.keys(own.body.registrations), ['draft']);
     assert.equal(own.body.registrations.draft.count, 1);
     const other = await h.call('partnerRep', 'GET', `/api/partners/dashboard?partner=${h.records.B.get('partner')}`);
-    assert.equal(
-      other.body.partner.id,
-      h.records.A.get('partner'),
-      'the query cannot widen a partner user\u2019s view',
-    );
+    assert.equal(other.status, 422, 'the query cannot widen a partner user\u2019s view, nor is it quietly replaced');
+    assert.deepEqual(other.body.errors, [{ field: 'partner', message: 'must be the id of a partner you can see' }]);
+    assert.equal(other.body.partner, undefined, 'nothing of the other partner leaks');
   });
 
   it('shows vendor roles the partner they ask for, and asks which one when they do not say', async () => {
@@ -44,6 +42,8 @@ describe("the partner's dashboard", () => {
     const missing = await h.call('channelManager', 'GET', '/api/partners/dashboard');
     assert.equal(missing.status, 422);
     assert.equal(missing.body.errors[0].field, 'partner');
-    assert.equal((await h.call('channelManager', 'GET', '/api/partners/dashboard?partner=nope')).status, 404);
+    const unknown = await h.call('channelManager', 'GET', '/api/partners/dashboard?partner=nope');
+    assert.equal(unknown.status, 422);
+    assert.equal(unknown.body.errors[0].field, 'partner');
   });
 });
