@@ -38,3 +38,17 @@ export class NotAllowedError extends Error {
     this.name = 'NotAllowedError';
   }
 }
+
+/**
+ * The program's own set-up (its routing rules, tiers) is broken, so a request that is itself fine
+ * cannot be carried out. The vendor's to fix: the problems name the configuration, and are for the
+ * vendor's people and the log, never for the partner who happened to trigger them.
+ */
+export class ConfigurationError extends Error {
+  readonly problems: FieldProblem[];
+  constructor(problems: FieldProblem[]) {
+    super(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+    this.name = 'ConfigurationError';
+    this.problems = problems;
+  }
+}

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { declineReasons } from '../../../shared/src/routing/rules.ts';
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import type { LeadOffer } from '../../../shared/src/generated/types.ts';
-import { recordAction } from '../http/actions.ts';
+import { collectionAction, recordAction } from '../http/actions.ts';
+import { storedChainProblems } from '../routing/ruleChecks.ts';
 import { acceptLeadOffer, declineLeadOffer, decisionSummary, routeNewLead } from '../routing/leadRouting.ts';
 
 const managers = ['channelAdmin', 'channelManager'] as const;
@@ -30,6 +31,18 @@ const declineBody = z.strictObject({
 });
 
 export const actions = [
+  collectionAction({
+    object: 'routingRule',
+    name: 'problems',
+    method: 'GET',
+    summary:
+      'What is wrong with the stored routing rules of every program (a tier renamed since a rule named it): each problem on its rule and field, to fix before it stops a lead',
+    roles: managers,
+    body: z.strictObject({}),
+    async run({ tx }) {
+      return { problems: await storedChainProblems(tx) };
+    },
+  }),
   recordAction({
     object: 'lead',
     name: 'route',

@@ -372,7 +372,7 @@ export async function seedDemo(tx: Tx, now: Date): Promise<DemoSummary> {
     [1, 'partner_active', 'equals', 'true', 'required'],
     [2, 'country', 'equals', '', 'required'],
     [3, 'specialisation', 'in', 'security,cloud,data_analytics', 'optional'],
-    [4, 'minimum_tier', 'at_least', '2', 'optional'],
+    [4, 'minimum_tier', 'at_least', 'Silver', 'optional'],
   ] as const) {
     await create('routingRule', {
       name: `Rule ${sequence}: ${condition}`,

@@ -3,8 +3,15 @@
  * what went wrong and, for input, which field and why.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { NotAllowedError, TransitionError, ValidationError, type FieldProblem } from '../../../shared/src/errors.ts';
-import { ForbiddenError } from '../auth/policy.ts';
+import {
+  ConfigurationError,
+  NotAllowedError,
+  TransitionError,
+  ValidationError,
+  type FieldProblem,
+} from '../../../shared/src/errors.ts';
+import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
+import { ForbiddenError, type Actor } from '../auth/policy.ts';
 import { IntegrityError, NotFoundError, VersionConflictError } from '../store/repository.ts';
 
 export interface Problem {
@@ -33,7 +40,11 @@ export class HttpProblem extends Error {
 
 const problemType = (slug: string) => `/problems/${slug}`;
 
-export function toProblem(error: unknown): Problem {
+/**
+ * `audience` is who asked: a program configuration error is shown in full to the vendor's people, and
+ * to a partner only as a plain message (the rules and tiers are the vendor's, and 403 to partners).
+ */
+export function toProblem(error: unknown, audience: Actor | null = null): Problem {
   if (error instanceof HttpProblem) {
     return {
       type: problemType(error.type),
@@ -80,6 +91,18 @@ export function toProblem(error: unknown): Problem {
       status: 409,
       detail: error.message,
     };
+  if (error instanceof ConfigurationError) {
+    const vendor = audience !== null && !roleDefinitions[audience.role].isPartnerUser;
+    return {
+      type: problemType('program-configuration'),
+      title: 'The program’s set-up needs fixing',
+      status: 409,
+      detail: vendor
+        ? `The program’s configuration is broken (GET /api/routing-rules/problems lists it): ${error.message}`
+        : 'This cannot be done until the vendor fixes the program’s set-up; nothing was changed. Try again later.',
+      ...(vendor ? { errors: error.problems } : {}),
+    };
+  }
   if (error instanceof TransitionError)
     return { type: problemType('transition'), title: 'Not possible in this state', status: 409, detail: error.message };
   const fastify = error as FastifyError;
@@ -102,7 +125,11 @@ export function toProblem(error: unknown): Problem {
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const problem = { ...toProblem(error), instance: request.url };
+  const actor = (request as { actor?: Actor | null }).actor ?? null;
+  const problem = { ...toProblem(error, actor), instance: request.url };
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  // The vendor hears of its own configuration's faults whoever ran into them.
+  if (error instanceof ConfigurationError)
+    request.log.error({ problems: error.problems, actor: actor?.userId }, 'program configuration is broken');
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }

@@ -5,7 +5,7 @@
  */
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
-import { ValidationError } from '../../../shared/src/errors.ts';
+import { ConfigurationError, ValidationError } from '../../../shared/src/errors.ts';
 import type { Lead, Partner, Program, RoutingRule as RuleRecord, Tier } from '../../../shared/src/generated/types.ts';
 import {
   defaultBusinessHours,
@@ -47,6 +47,10 @@ async function selectRecords<T>(
   return rows.map((row) => fromRow(target, row) as unknown as T);
 }
 
+export async function allPrograms(tx: Tx): Promise<Program[]> {
+  return selectRecords<Program>(tx, 'program', {}, ['createdAt', 'id']);
+}
+
 export async function findProgram(tx: Tx, programId: string): Promise<Program | undefined> {
   return (await findRecord(tx, object('program'), programId)) as unknown as Program | undefined;
 }
@@ -63,9 +67,7 @@ export async function programForRouting(tx: Tx, requested: string | undefined): 
       throw new ValidationError([{ field: 'program', message: 'must be an active program' }]);
     return program;
   }
-  const active = (await selectRecords<Program>(tx, 'program', {}, ['createdAt', 'id'])).filter(
-    (program) => program.active !== false,
-  );
+  const active = (await allPrograms(tx)).filter((program) => program.active !== false);
   if (active.length === 1) return active[0];
   throw new ValidationError([
     {
@@ -92,12 +94,9 @@ export interface ChainOptions {
   offerTo?: number;
 }
 
-/** The program's chain: its active rules in sequence, its tiers' weights, its SLA and attempts. */
-export async function loadRoutingChain(tx: Tx, program: Program, options: ChainOptions = {}): Promise<RoutingChain> {
-  const records = (
-    await selectRecords<RuleRecord>(tx, 'routingRule', { program: program.id }, ['sequence', 'id'])
-  ).filter((rule) => rule.active !== false);
-  const rules: RoutingRule[] = records.map((rule) => ({
+/** A stored rule as the core reads it. */
+function ruleOf(rule: RuleRecord): RoutingRule {
+  return {
     id: rule.id,
     name: rule.name,
     sequence: rule.sequence,
@@ -107,7 +106,44 @@ export async function loadRoutingChain(tx: Tx, program: Program, options: ChainO
     mode: rule.mode,
     strategy: rule.strategy ?? undefined,
     active: true,
-  }));
+  };
+}
+
+/** The stored routing rules of a program (active or not), in sequence. */
+export async function storedRoutingRules(tx: Tx, programId: string): Promise<RuleRecord[]> {
+  return selectRecords<RuleRecord>(tx, 'routingRule', { program: programId }, ['sequence', 'id']);
+}
+
+/** A problem of a program's chain, on the stored rule it belongs to (none: the chain as a whole). */
+export interface ChainProblem {
+  rule: RuleRecord | null;
+  /** The rule's own field (`value`), or the chain's (`tiers.1.rank`) when the problem is not one rule's. */
+  field: string;
+  message: string;
+}
+
+/**
+ * Everything wrong with these rules as the program's chain, from the core's own validation (the
+ * operators per condition, the tier names, the sequences): the check made when a rule is saved, when
+ * admins ask for the rules' problems, and before routing.
+ */
+export async function chainProblems(tx: Tx, program: Program, records: RuleRecord[]): Promise<ChainProblem[]> {
+  const active = records.filter((rule) => rule.active !== false);
+  try {
+    await chainOf(tx, program, active, {});
+    return [];
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return error.problems.map((problem) => {
+      const match = /^rules\.(\d+)\.(.+)$/.exec(problem.field);
+      return match
+        ? { rule: active[Number(match[1])], field: match[2], message: problem.message }
+        : { rule: null, field: problem.field, message: problem.message };
+    });
+  }
+}
+
+async function chainOf(tx: Tx, program: Program, records: RuleRecord[], options: ChainOptions): Promise<RoutingChain> {
   const tiers: TierWeight[] = (await selectRecords<Tier>(tx, 'tier', { program: program.id }, ['rank', 'id'])).map(
     (tier) => ({
       name: tier.name,
@@ -116,29 +152,36 @@ export async function loadRoutingChain(tx: Tx, program: Program, options: ChainO
       leadWeight: tier.leadWeight ?? 1,
     }),
   );
+  return routingChain({
+    rules: records.map(ruleOf),
+    fallback: directTeamFallback,
+    tiers,
+    strategy: 'weighted',
+    slaHours: program.leadSlaHours ?? 24,
+    maxAttempts: program.maxOfferAttempts ?? 3,
+    businessHours: defaultBusinessHours,
+    defaultTimeZone: 'UTC',
+    offerTo: options.offerTo ?? 1,
+    capacityPeriod,
+  });
+}
+
+/**
+ * The program's chain: its active rules in sequence, its tiers' weights, its SLA and attempts. A chain
+ * that does not validate is the program's configuration at fault, not the request's: rules are checked
+ * when saved, so this happens only when something they depend on changed since (a tier renamed).
+ */
+export async function loadRoutingChain(tx: Tx, program: Program, options: ChainOptions = {}): Promise<RoutingChain> {
+  const records = (await storedRoutingRules(tx, program.id)).filter((rule) => rule.active !== false);
   try {
-    return routingChain({
-      rules,
-      fallback: directTeamFallback,
-      tiers,
-      strategy: 'weighted',
-      slaHours: program.leadSlaHours ?? 24,
-      maxAttempts: program.maxOfferAttempts ?? 3,
-      businessHours: defaultBusinessHours,
-      defaultTimeZone: 'UTC',
-      offerTo: options.offerTo ?? 1,
-      capacityPeriod,
-    });
+    return await chainOf(tx, program, records, options);
   } catch (error) {
-    // The core names problems by position (rules.2.operator); a manager knows the rules by name.
     if (!(error instanceof ValidationError)) throw error;
-    throw new ValidationError(
-      error.problems.map((problem) => {
-        const match = /^rules\.(\d+)\.(.+)$/.exec(problem.field);
-        if (!match) return { field: `routing.${problem.field}`, message: problem.message };
-        const rule = records[Number(match[1])];
-        return { field: `routingRule ${rule.name} (${rule.id}).${match[2]}`, message: problem.message };
-      }),
+    throw new ConfigurationError(
+      (await chainProblems(tx, program, records)).map(({ rule, field, message }) => ({
+        field: rule ? `routingRule ${rule.name} (${rule.id}).${field}` : `program ${program.name}.${field}`,
+        message,
+      })),
     );
   }
 }

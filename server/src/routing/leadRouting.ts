@@ -7,7 +7,7 @@
  */
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
-import { TransitionError } from '../../../shared/src/errors.ts';
+import { ConfigurationError, TransitionError, ValidationError } from '../../../shared/src/errors.ts';
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import type { Lead, LeadOffer as OfferRecord, Partner, Program } from '../../../shared/src/generated/types.ts';
 import { compileRouting, type CompiledRouting } from '../../../shared/src/routing/compile.ts';
@@ -135,7 +135,21 @@ async function decisionInputs(
   options: ChainOptions,
 ): Promise<{ compiled: CompiledRouting; state: RoutingState }> {
   const chain = await loadRoutingChain(tx, program, options);
-  const compiled = compileRouting(await loadRoutingPartners(tx, program), chain);
+  const partners = await loadRoutingPartners(tx, program);
+  let compiled: CompiledRouting;
+  try {
+    compiled = compileRouting(partners, chain);
+  } catch (error) {
+    // The partner list is the program's data (a tier without a lead weight), not the request's.
+    if (!(error instanceof ValidationError)) throw error;
+    throw new ConfigurationError(
+      error.problems.map((problem) => {
+        const match = /^partners\.(\d+)\.(.+)$/.exec(problem.field);
+        const partner = match ? partners[Number(match[1])] : undefined;
+        return partner ? { ...problem, field: `partner ${partner.name} (${partner.id}).${match![2]}` } : problem;
+      }),
+    );
+  }
   return { compiled, state: await loadRoutingState(tx, program.id, compiled) };
 }
 

@@ -26,6 +26,7 @@ import { onRollback, type Tx } from './groupCommit.ts';
 export type { Tx } from './groupCommit.ts';
 import { columnFor, fromRow, toRow, withDefaults, type PrmRecord, type Row } from './records.ts';
 import { runPrepared } from './statements.ts';
+import { checkBeforeWrite } from './recordChecks.ts';
 import { emitWebhookEvent } from '../webhooks/outbox.ts';
 import type { AuditEntry } from '../webhooks/events.ts';
 
@@ -318,7 +319,9 @@ export async function newRecord(
   const timestamp = now.toISOString();
   const name = (await nextName(tx, object)) ?? valid.name;
   const record = withDefaults(object, { ...valid, id, name, createdAt: timestamp, updatedAt: timestamp, version: 1 });
-  return asStored(object, record, tx.dialect);
+  const stored = asStored(object, record, tx.dialect);
+  await checkBeforeWrite(tx, object, stored);
+  return stored;
 }
 
 /** Writes a record made by newRecord (possibly changed since by the rules), with its audit entry. */
@@ -372,6 +375,7 @@ export async function updateRecord(
   checkWritableFields(actor, object, changes);
   const valid = validateInput(object.name as ObjectName, changes, 'update') as Record<string, unknown>;
   await checkLookups(tx, actor, object, valid);
+  await checkBeforeWrite(tx, object, asStored(object, { ...before, ...valid }, tx.dialect));
   return writeUpdate(tx, now, actor, object, before, expectedVersion, valid, 'update');
 }
 
