@@ -126,6 +126,20 @@ export function customField(schema: Schema, object: PrmObject, name: string, fie
       };
     case 'lookup': {
       const target = objectNamed(schema, field.target);
+      // The parent that owns the record: a master-detail, so Salesforce shares the record exactly as
+      // its parent (sharing "controlled by parent"), as the server's policy scopes it through the parent.
+      if (object.ownedThrough === name) {
+        return {
+          ...base,
+          type: 'MasterDetail',
+          referenceTo: salesforceObjectName(target),
+          relationshipLabel: object.pluralLabel,
+          relationshipName: salesforceRelationshipName(object, name),
+          relationshipOrder: 0,
+          reparentableMasterDetail: false,
+          writeRequiresMasterRead: false,
+        };
+      }
       return {
         ...base,
         ...requiredFlags,
@@ -159,9 +173,10 @@ function customObject(object: PrmObject): XmlNode {
       'autoNumber' in nameField
         ? { label: nameField.label, type: 'AutoNumber', displayFormat: nameField.autoNumber }
         : { label: nameField.label, type: 'Text' },
-    // Partner-owned records are private (sharing gives each partner its own); program data is read-only to all.
-    sharingModel: partnerOwned ? 'Private' : 'Read',
-    externalSharingModel: partnerOwned ? 'Private' : 'Read',
+    // Partner-owned records are private (sharing gives each partner its own); records owned through a
+    // parent are shared as their parent; program data is read-only to all.
+    sharingModel: object.ownedThrough ? 'ControlledByParent' : partnerOwned ? 'Private' : 'Read',
+    externalSharingModel: object.ownedThrough ? 'ControlledByParent' : partnerOwned ? 'Private' : 'Read',
     visibility: 'Public',
   };
 }

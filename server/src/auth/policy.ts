@@ -7,6 +7,7 @@ import type { PrmObject } from '../../../shared/src/schema/object.ts';
 import { fieldAccess, objectAccess } from '../../../shared/src/schema/access.ts';
 import { roleDefinitions, type Role } from '../../../shared/src/schema/roles.ts';
 import { sqlColumnName } from '../../../shared/src/hosts/sql.ts';
+import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import type { FieldProblem } from '../../../shared/src/errors.ts';
 import type { PrmRecord } from '../store/records.ts';
 
@@ -64,20 +65,64 @@ export function requireChannelAdmin(actor: Actor, what: string): Actor {
 
 /**
  * Which rows a person may see: everything for the vendor's people; for a partner user, only rows that
- * belong to their own partner. Objects without a partner field are program data (tiers, courses).
+ * belong to their own partner (with an empty partner too where it means "offered to every partner"),
+ * or, for an object owned through a parent, rows whose parent they may see. Objects with neither are
+ * program data (tiers, courses).
  */
-export function rowScope(actor: Actor, object: PrmObject): { column: string; value: string } | 'all' {
-  if (!roleDefinitions[actor.role].isPartnerUser || !object.partnerField) return 'all';
-  const value = actor.partnerId ?? '\u0000no-partner';
-  if (object.partnerField === 'id') return { column: 'id', value };
-  return { column: sqlColumnName(object, object.partnerField), value };
+export type RowScope =
+  | 'all'
+  | { partnerColumn: string; partner: string; orEmpty: boolean }
+  | { parentColumn: string; parent: PrmObject; parentScope: Exclude<RowScope, 'all'> };
+
+export function rowScope(actor: Actor, object: PrmObject): RowScope {
+  if (!roleDefinitions[actor.role].isPartnerUser) return 'all';
+  if (object.ownedThrough) {
+    const parent = parentObject(object, object.ownedThrough);
+    const parentScope = rowScope(actor, parent);
+    if (parentScope === 'all') return 'all';
+    return { parentColumn: sqlColumnName(object, object.ownedThrough), parent, parentScope };
+  }
+  if (!object.partnerField) return 'all';
+  const partner = actor.partnerId ?? '\u0000no-partner';
+  if (object.partnerField === 'id') return { partnerColumn: 'id', partner, orEmpty: false };
+  return {
+    partnerColumn: sqlColumnName(object, object.partnerField),
+    partner,
+    orEmpty: object.emptyPartnerMeansEveryPartner === true,
+  };
 }
 
-export function recordInScope(actor: Actor, object: PrmObject, record: PrmRecord): boolean {
+/** The object a lookup of this object points at. */
+export function parentObject(object: PrmObject, lookup: string): PrmObject {
+  const field = object.fields[lookup];
+  if (field?.kind !== 'lookup') throw new Error(`${object.name}.${lookup} is not a lookup`);
+  return objectNamed(prmObjects, field.target);
+}
+
+/** The partner a record names as its own (not through a parent); null when it names none. */
+export function ownPartnerOf(object: PrmObject, record: PrmRecord): string | null {
+  if (!object.partnerField) return null;
+  const owner = object.partnerField === 'id' ? record.id : record[object.partnerField];
+  return typeof owner === 'string' && owner !== '' ? owner : null;
+}
+
+/** Reads a record by id, for the scope of objects owned through a parent (the policy reads no store itself). */
+export type ReadRecord = (object: PrmObject, id: string) => Promise<PrmRecord | undefined>;
+
+export async function recordInScope(
+  actor: Actor,
+  object: PrmObject,
+  record: PrmRecord,
+  read: ReadRecord,
+): Promise<boolean> {
   const scope = rowScope(actor, object);
   if (scope === 'all') return true;
-  const owner = object.partnerField === 'id' ? record.id : record[object.partnerField!];
-  return owner === scope.value;
+  if ('parent' in scope) {
+    const parent = await read(scope.parent, String(record[object.ownedThrough!]));
+    return parent !== undefined && recordInScope(actor, scope.parent, parent, read);
+  }
+  const owner = ownPartnerOf(object, record);
+  return owner === scope.partner || (scope.orEmpty && owner === null);
 }
 
 /** The record as this person may see it: fields they may not read are left out. */

@@ -24,10 +24,10 @@ import { ValidationError, NotAllowedError, TransitionError } from '../../../shar
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
 import { fieldAccess } from '../../../shared/src/schema/access.ts';
-import { ForbiddenError, recordInScope, requireOperation, type Actor } from '../auth/policy.ts';
+import { ForbiddenError, requireOperation, type Actor } from '../auth/policy.ts';
 import type { Store } from '../store/database.ts';
 import { timeOrderedId } from '../store/ids.ts';
-import { asStored, insertRecord, newRecord, updateRecord, type Tx } from '../store/repository.ts';
+import { asStored, insertRecord, newRecord, updateRecord, visible, type Tx } from '../store/repository.ts';
 import { columnFor, fromRow, type PrmRecord, type Row } from '../store/records.ts';
 import { cellToValue, CellError } from './cells.ts';
 
@@ -303,7 +303,7 @@ async function importRow(
   const now = options.now();
   const match = context.matches.find(row);
   if (match) {
-    if (!recordInScope(actor, object, match.record)) {
+    if (!(await visible(tx, actor, object, match.record))) {
       // Worded as for an unknown key, so a partner learns nothing about another partner's records.
       rowErrors.push({ line, field: match.key, message: `is not a ${object.label.toLowerCase()} you can see` });
       return undefined;

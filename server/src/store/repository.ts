@@ -3,6 +3,7 @@
  * concurrency, auto-numbered names and the audit log, the same for every object and both stores.
  * Business actions (submit a registration, accept a lead) build on these inside one transaction.
  */
+import type { SelectQueryBuilder } from 'kysely';
 import { timeOrderedId } from './ids.ts';
 import type { PrmObject } from '../../../shared/src/schema/object.ts';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
@@ -13,11 +14,14 @@ import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import {
   checkWritableFields,
   mayOperate,
+  ownPartnerOf,
+  parentObject,
   recordInScope,
   requireOwnPartner,
   requireOperation,
   rowScope,
   type Actor,
+  type RowScope,
 } from '../auth/policy.ts';
 import type { Db, Store } from './database.ts';
 import type { Dialect } from './migrate.ts';
@@ -187,11 +191,28 @@ export async function findRecord(tx: Tx, object: PrmObject, id: string): Promise
   return rows.length ? fromRow(object, rows[0]) : undefined;
 }
 
+/** Whether the person may see this record (reading its parents where it is owned through one). */
+export function visible(tx: Tx, actor: Actor, object: PrmObject, record: PrmRecord): Promise<boolean> {
+  return recordInScope(actor, object, record, (parent, id) => findRecord(tx, parent, id));
+}
+
+/** The rows of a select the scope lets through: the partner's own, or those whose parent is in scope. */
+function inScope<Q extends SelectQueryBuilder<any, any, any>>(tx: Tx, query: Q, scope: RowScope): Q {
+  if (scope === 'all') return query;
+  if ('parent' in scope) {
+    const parents = inScope(tx, tx.db.selectFrom(sqlTableName(scope.parent)).select('id'), scope.parentScope);
+    return query.where(scope.parentColumn, 'in', parents) as Q;
+  }
+  const { partnerColumn, partner, orEmpty } = scope;
+  if (!orEmpty) return query.where(partnerColumn, '=', partner) as Q;
+  return query.where((eb) => eb.or([eb(partnerColumn, '=', partner), eb(partnerColumn, 'is', null)])) as Q;
+}
+
 /** A record the person may see, or NotFound (never "forbidden", which would confirm it exists). */
 export async function getRecord(tx: Tx, actor: Actor, object: PrmObject, id: string): Promise<PrmRecord> {
   requireOperation(actor, object, 'read');
   const record = await findRecord(tx, object, id);
-  if (!record || !recordInScope(actor, object, record)) throw new NotFoundError(object, id);
+  if (!record || !(await visible(tx, actor, object, record))) throw new NotFoundError(object, id);
   return record;
 }
 
@@ -208,8 +229,7 @@ export async function listRecords(
     .selectAll()
     .orderBy('id')
     .limit(limit + 1);
-  const scope = rowScope(actor, object);
-  if (scope !== 'all') query = query.where(scope.column, '=', scope.value);
+  query = inScope(tx, query, rowScope(actor, object));
   if (options.after) query = query.where('id', '>', options.after);
   for (const [field, value] of Object.entries(options.where ?? {}))
     query = query.where(columnFor(object, field), '=', value);
@@ -236,7 +256,7 @@ export async function getReferencedRecord(
   field: string,
 ): Promise<PrmRecord> {
   const record = mayOperate(actor, object, 'read') ? await findRecord(tx, object, id) : undefined;
-  if (!record || !recordInScope(actor, object, record)) throw new ValidationError([unseenLookup(field, object)]);
+  if (!record || !(await visible(tx, actor, object, record))) throw new ValidationError([unseenLookup(field, object)]);
   return record;
 }
 
@@ -254,9 +274,71 @@ async function checkLookups(
     if (field?.kind !== 'lookup' || value === null || value === undefined) continue;
     const target = objectNamed(prmObjects, field.target);
     const found = known.find((record) => record.id === value) ?? (await findRecord(tx, target, String(value)));
-    if (!found || !recordInScope(actor, target, found)) problems.push(unseenLookup(name, target));
+    if (!found || !(await visible(tx, actor, target, found))) problems.push(unseenLookup(name, target));
   }
   if (problems.length) throw new ValidationError(problems);
+}
+
+/** The partner a record belongs to, following its parent where it is owned through one; null for none. */
+async function partnerOwning(tx: Tx, object: PrmObject, record: PrmRecord): Promise<string | null> {
+  if (!object.ownedThrough) return ownPartnerOf(object, record);
+  const parentId = record[object.ownedThrough];
+  const parentType = parentObject(object, object.ownedThrough);
+  const parent = typeof parentId === 'string' ? await findRecord(tx, parentType, parentId) : undefined;
+  return parent ? partnerOwning(tx, parentType, parent) : null;
+}
+
+/** The partners of the record's declared parents (object.parents) that it names, with the lookup naming each. */
+async function parentPartners(
+  tx: Tx,
+  object: PrmObject,
+  values: Record<string, unknown>,
+  known: readonly PrmRecord[],
+): Promise<{ lookup: string; parent: PrmObject; partner: string }[]> {
+  const owners = [];
+  for (const lookup of object.parents ?? []) {
+    const id = values[lookup];
+    if (typeof id !== 'string') continue;
+    const parent = parentObject(object, lookup);
+    const record = known.find((candidate) => candidate.id === id) ?? (await findRecord(tx, parent, id));
+    const partner = record ? await partnerOwning(tx, parent, record) : null;
+    if (partner !== null) owners.push({ lookup, parent, partner });
+  }
+  return owners;
+}
+
+/**
+ * A child's partner is its parents' (a plan goal's is its plan's), whoever writes it: a create that
+ * leaves the partner out takes the first parent's, and one that names another is refused, so no
+ * partner is ever shown another partner's goal on its own plan.
+ */
+async function checkParentPartners(
+  tx: Tx,
+  object: PrmObject,
+  values: Record<string, unknown>,
+  known: readonly PrmRecord[] = [],
+): Promise<void> {
+  const field = object.partnerField;
+  if (!field || !object.parents) return;
+  const problems: FieldProblem[] = [];
+  for (const { lookup, parent, partner } of await parentPartners(tx, object, values, known)) {
+    if (values[field] !== partner)
+      problems.push({ field, message: `must be the partner of the ${parent.label.toLowerCase()} in ${lookup}` });
+  }
+  if (problems.length) throw new ValidationError(problems);
+}
+
+/** Fills in a create's missing partner from its first parent that has one. */
+async function partnerFromParents(
+  tx: Tx,
+  object: PrmObject,
+  values: Record<string, unknown>,
+  known: readonly PrmRecord[] = [],
+): Promise<void> {
+  const field = object.partnerField;
+  if (!field || !object.parents || (values[field] !== undefined && values[field] !== null)) return;
+  const [first] = await parentPartners(tx, object, values, known);
+  if (first) values[field] = first.partner;
 }
 
 function integrity(error: unknown, object: PrmObject): never {
@@ -312,9 +394,10 @@ export async function newRecord(
   } else requireOwnPartner(actor, object, values);
   if (roleDefinitions[actor.role].isPartnerUser && object.partnerField && object.partnerField !== 'id') {
     values[object.partnerField] = actor.partnerId;
-  }
+  } else await partnerFromParents(tx, object, values, options.known);
   const valid = validateInput(object.name as ObjectName, values, 'create') as Record<string, unknown>;
   await checkLookups(tx, actor, object, valid, options.known);
+  await checkParentPartners(tx, object, valid, options.known);
   const id = timeOrderedId();
   const timestamp = now.toISOString();
   const name = (await nextName(tx, object)) ?? valid.name;
@@ -375,6 +458,8 @@ export async function updateRecord(
   checkWritableFields(actor, object, changes);
   const valid = validateInput(object.name as ObjectName, changes, 'update') as Record<string, unknown>;
   await checkLookups(tx, actor, object, valid);
+  const touchesOwner = [object.partnerField, ...(object.parents ?? [])].some((name) => name && name in valid);
+  if (touchesOwner) await checkParentPartners(tx, object, { ...before, ...valid });
   await checkBeforeWrite(tx, object, asStored(object, { ...before, ...valid }, tx.dialect));
   return writeUpdate(tx, now, actor, object, before, expectedVersion, valid, 'update');
 }

@@ -9,6 +9,7 @@ export const campaign = defineObject({
   description: 'A co-marketing campaign partners can run, often funded by MDF.',
   nameField: { label: 'Campaign name', length: 120 },
   partnerField: 'partner',
+  emptyPartnerMeansEveryPartner: true,
   access: {
     channelAdmin: 'edit',
     channelManager: 'edit',
@@ -37,6 +38,7 @@ export const campaignAsset = defineObject({
   pluralLabel: 'Campaign Assets',
   description: 'An email template, landing page, deck or banner partners use in a campaign.',
   nameField: { label: 'Asset name', length: 120 },
+  ownedThrough: 'campaign',
   access: {
     channelAdmin: 'edit',
     channelManager: 'edit',

@@ -37,6 +37,7 @@ export const dealRegistration = defineObject({
   description: "A partner's claim to a specific customer opportunity; approved, it protects the partner for a window.",
   nameField: { label: 'Registration number', autoNumber: 'DR-{000000}' },
   partnerField: 'partner',
+  parents: ['submittedBy'],
   access: {
     channelAdmin: 'edit',
     channelManager: 'edit',
@@ -92,6 +93,7 @@ export const dealRegistrationLineItem = defineObject({
   description: 'A product and quantity on a deal registration.',
   nameField: { label: 'Line number', autoNumber: 'DRL-{000000}' },
   partnerField: 'partner',
+  parents: ['dealRegistration'],
   access: {
     channelAdmin: 'edit',
     channelManager: 'edit',
@@ -144,6 +146,7 @@ export const opportunity = defineObject({
   extends: 'opportunity',
   nameField: { label: 'Opportunity name', length: 120 },
   partnerField: 'partner',
+  parents: ['dealRegistration'],
   access: {
     channelAdmin: 'edit',
     channelManager: 'edit',

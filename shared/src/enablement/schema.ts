@@ -43,6 +43,7 @@ export const enrollment = defineObject({
   description: 'A partner user taking a course, and their completion.',
   nameField: { label: 'Enrollment number', autoNumber: 'ENR-{000000}' },
   partnerField: 'partner',
+  parents: ['partnerContact'],
   access: {
     channelAdmin: 'edit',
     channelManager: 'edit',
@@ -77,6 +78,7 @@ export const certification = defineObject({
   description: 'A credential a partner user holds until it expires.',
   nameField: { label: 'Certification', length: 80 },
   partnerField: 'partner',
+  parents: ['partnerContact'],
   access: {
     channelAdmin: 'edit',
     channelManager: 'edit',

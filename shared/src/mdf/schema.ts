@@ -83,6 +83,7 @@ export const fundRequest = defineObject({
   description: 'A request for MDF for a marketing activity, approved against the remaining balance.',
   nameField: { label: 'Request number', autoNumber: 'FRQ-{000000}' },
   partnerField: 'partner',
+  parents: ['mdfAllocation', 'campaign'],
   access: {
     channelAdmin: 'edit',
     channelManager: 'edit',
@@ -127,6 +128,7 @@ export const fundClaim = defineObject({
   description: 'A request to be reimbursed after the activity, with proof of performance.',
   nameField: { label: 'Claim number', autoNumber: 'FCL-{000000}' },
   partnerField: 'partner',
+  parents: ['fundRequest'],
   access: {
     channelAdmin: 'edit',
     channelManager: 'edit',

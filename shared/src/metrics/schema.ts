@@ -10,6 +10,7 @@ export const npsResponse = defineObject({
   description: "One partner user's answer to 'how likely are you to recommend our program?'.",
   nameField: { label: 'Response number', autoNumber: 'NPS-{000000}' },
   partnerField: 'partner',
+  parents: ['partnerContact'],
   access: {
     channelAdmin: 'edit',
     channelManager: 'read',

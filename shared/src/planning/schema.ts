@@ -52,6 +52,7 @@ export const planGoal = defineObject({
   description: 'A measurable goal in a joint business plan; progress comes from the real data.',
   nameField: { label: 'Goal', length: 120 },
   partnerField: 'partner',
+  parents: ['jointBusinessPlan'],
   access: planAccess,
   fields: {
     jointBusinessPlan: lookup('jointBusinessPlan', { required: true }),
@@ -77,6 +78,7 @@ export const planAction = defineObject({
   description: 'Something someone will do to reach a plan goal, with an owner and a due date.',
   nameField: { label: 'Action', length: 120 },
   partnerField: 'partner',
+  parents: ['jointBusinessPlan', 'planGoal'],
   access: planAccess,
   fields: {
     jointBusinessPlan: lookup('jointBusinessPlan', { required: true }),
@@ -101,6 +103,7 @@ export const businessReview = defineObject({
   description: 'The quarterly comparison of a partner’s plan and actuals.',
   nameField: { label: 'Review name', length: 120 },
   partnerField: 'partner',
+  parents: ['jointBusinessPlan'],
   access: {
     channelAdmin: 'edit',
     channelManager: 'edit',

@@ -110,6 +110,25 @@ export function checkSchema(schema: Schema): SchemaProblem[] {
       }
     }
     if (object.partnerField === 'id' && object.name !== 'partner') report('only the partner object is its own partner');
+    const partnerOwned = (target: string) => {
+      const parent = schema.find((candidate) => candidate.name === target);
+      return Boolean(parent && (parent.partnerField || parent.ownedThrough));
+    };
+    if (object.ownedThrough) {
+      const parent = object.fields[object.ownedThrough];
+      if (object.partnerField) report('an object with its own partnerField is not ownedThrough a parent');
+      if (parent?.kind !== 'lookup' || !parent.required || !partnerOwned(parent.target))
+        report(`ownedThrough "${object.ownedThrough}" must be a required lookup to a partner-owned object`);
+    }
+    for (const name of object.parents ?? []) {
+      const parent = object.fields[name];
+      if (!object.partnerField || object.partnerField === 'id')
+        report('parents need the object\u2019s own partnerField');
+      if (parent?.kind !== 'lookup' || !partnerOwned(parent.target))
+        report(`parent "${name}" must be a lookup to a partner-owned object`);
+    }
+    if (object.emptyPartnerMeansEveryPartner && object.fields[object.partnerField ?? '']?.required)
+      report('emptyPartnerMeansEveryPartner needs an optional partnerField');
     for (const column of object.listView) {
       if (!object.fields[column]) report(`list view column "${column}" is not a field`);
     }

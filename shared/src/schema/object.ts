@@ -33,6 +33,24 @@ export interface PrmObject {
    * may read (tiers, courses) or may not see at all. `'id'` means the record is the partner itself.
    */
   partnerField?: string;
+  /**
+   * The partner field may be empty, and an empty one means the record is offered to every partner
+   * (a campaign without a partner), so every partner user sees it. Otherwise an empty partner is the
+   * vendor's alone.
+   */
+  emptyPartnerMeansEveryPartner?: boolean;
+  /**
+   * For an object with no partner field whose records belong to their parent's partner: the required
+   * lookup to that parent (an asset's `campaign`). Partner users see such a record exactly when they
+   * see its parent, at every door (list, by id, lookups, CSV, the CRMs' sharing).
+   */
+  ownedThrough?: string;
+  /**
+   * Lookups to parents that belong to a partner themselves (a plan goal's `jointBusinessPlan`): the
+   * record's own partner must be each parent's, checked on every write (422 naming the partner field),
+   * and taken from the first parent when a create leaves it out. A parent with no partner sets none.
+   */
+  parents?: string[];
   access: AccessMap;
   fields: Record<string, Field>;
   /** The columns of the default list view, in order. */

@@ -21,7 +21,13 @@ const declaredField = (object: PrmObject, name: string, role: Role): Access => {
   const own = object.fields[name].access?.[role] ?? declared(object, role);
   return rank[own] < rank[declared(object, role)] ? own : declared(object, role);
 };
-const scoped = (object: PrmObject, role: Role) => roleDefinitions[role].isPartnerUser && Boolean(object.partnerField);
+const scoped = (object: PrmObject, role: Role) =>
+  roleDefinitions[role].isPartnerUser && Boolean(object.partnerField || object.ownedThrough);
+/** The lookup's target object, as the schema declares it. */
+const targetOf = (object: PrmObject, lookup: string) => {
+  const field = object.fields[lookup];
+  return prmObjects.find((candidate) => field.kind === 'lookup' && candidate.name === field.target)!;
+};
 
 describe('authorization matrix: every endpoint × every role × own and other partner', () => {
   let h: Harness;
@@ -47,8 +53,21 @@ describe('authorization matrix: every endpoint × every role × own and other pa
           assert.ok(ids.includes(mine), 'sees its own partner\u2019s record');
           if (scoped(object, role)) {
             assert.ok(!ids.includes(theirs), 'never sees another partner\u2019s record');
-            for (const record of list.body.data) assert.equal(ownerOf(object, record), h.records.A.get('partner'));
+            for (const record of list.body.data) {
+              if (object.ownedThrough) {
+                const parent = targetOf(object, object.ownedThrough).name;
+                assert.equal(record[object.ownedThrough], h.records.A.get(parent), 'only rows of its own parents');
+              } else if (object.emptyPartnerMeansEveryPartner && ownerOf(object, record) === null) continue;
+              else assert.equal(ownerOf(object, record), h.records.A.get('partner'));
+            }
           } else assert.ok(ids.includes(theirs));
+        }
+
+        const exported = await h.call(role, 'GET', `/api/exports/${restCollection(object)}`);
+        assert.equal(exported.status, access === 'none' ? 403 : 200, 'the CSV export, as the list');
+        if (access !== 'none') {
+          assert.ok(String(exported.body).includes(mine), 'exports its own partner\u2019s record');
+          assert.equal(String(exported.body).includes(theirs), !scoped(object, role), 'exports what it may list');
         }
 
         const own = await h.call(role, 'GET', `${path}/${mine}`);
@@ -121,6 +140,72 @@ describe('authorization matrix: every endpoint × every role × own and other pa
           );
       });
     }
+  }
+
+  for (const object of prmObjects.filter((candidate) => candidate.emptyPartnerMeansEveryPartner)) {
+    const children = prmObjects.filter((child) => child.ownedThrough && targetOf(child, child.ownedThrough) === object);
+    it(`${object.name} with an empty partner is offered to every partner, with its ${children.map((c) => c.name).join(', ') || 'no children'}`, async () => {
+      const offered = await h.call('channelAdmin', 'POST', `/api/${restCollection(object)}`, {
+        ...validInput(object, 7000, (target) => h.records.B.get(target)!),
+        [object.partnerField!]: null,
+      });
+      assert.equal(offered.status, 201, JSON.stringify(offered.body));
+      const made = [{ object, id: offered.body.id }];
+      for (const child of children) {
+        const input = validInput(child, 7001, (target) => h.records.B.get(target)!);
+        const created = await h.call('channelAdmin', 'POST', `/api/${restCollection(child)}`, {
+          ...input,
+          [child.ownedThrough!]: offered.body.id,
+        });
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        made.push({ object: child, id: created.body.id });
+      }
+      for (const role of roles) {
+        for (const { object: shown, id } of made) {
+          const path = `/api/${restCollection(shown)}`;
+          const readable = declared(shown, role) !== 'none';
+          assert.equal(
+            (await h.call(role, 'GET', `${path}/${id}`)).status,
+            readable ? 200 : 403,
+            `${role} ${shown.name}`,
+          );
+          if (!readable) continue;
+          const ids = (await h.call(role, 'GET', `${path}?limit=200`)).body.data.map((r: { id: string }) => r.id);
+          assert.ok(ids.includes(id), `${role} lists the ${shown.name} offered to every partner`);
+        }
+      }
+    });
+  }
+
+  for (const object of prmObjects.filter((candidate) => candidate.parents)) {
+    it(`${object.name} takes its partner from ${object.parents!.join(', ')}, and refuses another`, async () => {
+      const path = `/api/${restCollection(object)}`;
+      const input = validInput(object, 8000 + prmObjects.indexOf(object), (target) => h.records.A.get(target)!);
+      for (const lookup of object.parents!) input[lookup] = h.records.A.get(targetOf(object, lookup).name);
+      const field = object.partnerField!;
+      const mismatched = await h.call('channelAdmin', 'POST', path, {
+        ...input,
+        [field]: h.records.B.get('partner'),
+      });
+      assert.equal(mismatched.status, 422, JSON.stringify(mismatched.body));
+      assert.deepEqual(
+        [...new Set(mismatched.body.errors.map((e: { field: string }) => e.field))],
+        [field],
+        JSON.stringify(mismatched.body),
+      );
+      const { [field]: _left, ...withoutPartner } = input;
+      const derived = await h.call('channelAdmin', 'POST', path, withoutPartner);
+      assert.equal(derived.status, 201, JSON.stringify(derived.body));
+      assert.equal(derived.body[field], h.records.A.get('partner'), 'the partner of its parents');
+      const moved = await h.call(
+        'channelAdmin',
+        'PATCH',
+        `${path}/${derived.body.id}`,
+        { [field]: h.records.B.get('partner') },
+        { 'if-match': derived.headers.get('etag')! },
+      );
+      assert.equal(moved.status, 422, JSON.stringify(moved.body));
+    });
   }
 
   it('a partner user cannot point a record at another partner\u2019s records', async () => {

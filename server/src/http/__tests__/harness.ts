@@ -64,8 +64,9 @@ export async function startHarness(
     const lookupId = (target: string) => ids.get(target) ?? shared.get(target)!;
     let n = side === 'A' ? 1 : 1001;
     for (const object of prmObjects) {
-      // Program data (no partner field) is created once and shared by both partners.
-      if (!object.partnerField && shared.has(object.name)) {
+      // Program data (no partner field, no parent owning it) is created once and shared by both partners.
+      const programData = !object.partnerField && !object.ownedThrough;
+      if (programData && shared.has(object.name)) {
         ids.set(object.name, shared.get(object.name)!);
         continue;
       }
@@ -74,7 +75,7 @@ export async function startHarness(
       if (object.partnerField && object.partnerField !== 'id') input[object.partnerField] = ids.get('partner');
       const record = await createRecord(tx, now(), admin, object, input);
       ids.set(object.name, record.id);
-      if (!object.partnerField) shared.set(object.name, record.id);
+      if (programData) shared.set(object.name, record.id);
     }
   }
   const tokens = {} as Record<Role, string>;
