@@ -3,6 +3,7 @@
  * hashed with Argon2id (@node-rs/argon2), cookie sessions and bearer API tokens. Session ids and
  * tokens are random 32-byte values; only their SHA-256 is stored, so a database leak reveals neither.
  */
+import { characterCount } from '../../../shared/src/schema/characters.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { roleDefinitions, roles, type Role } from '../../../shared/src/schema/roles.ts';
@@ -138,7 +139,7 @@ export async function createApiToken(
   actor: Actor,
   name: string,
 ): Promise<{ id: string; token: string }> {
-  if (!name.trim() || name.length > 120)
+  if (!name.trim() || characterCount(name) > 120)
     throw new ValidationError([{ field: 'name', message: 'must be 1 to 120 characters' }]);
   const token = `prm_${newSecret()}`;
   const id = randomUUID();

@@ -33,6 +33,7 @@ import {
   startSession,
 } from '../auth/identity.ts';
 import { HttpProblem, sendProblem } from './problems.ts';
+import { strictJsonBody } from './textBody.ts';
 import { openApiDocument } from './openapi.ts';
 import { docsAsset, docsPage } from './docs.ts';
 import { rootPage, type DemoLogin } from './rootPage.ts';
@@ -168,6 +169,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('viaCookie', false);
   app.decorateRequest('idempotency', null);
 
+  strictJsonBody(app);
   app.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
   app.setNotFoundHandler((request, reply) =>
     sendProblem(

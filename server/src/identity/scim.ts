@@ -4,6 +4,8 @@
  * them a partnerRep. The partner of a user is the enterprise extension's `organization` (a partner id
  * or CRM id). The caller is the provider's service account: a bearer token of a channelAdmin.
  */
+import { halfCharacters, utf8Text } from '../http/textBody.ts';
+import { characterCount } from '../../../shared/src/schema/characters.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { roleDefinitions, roles, type Role } from '../../../shared/src/schema/roles.ts';
@@ -140,7 +142,7 @@ const asBoolean = (value: unknown, field: string): boolean => {
 
 const optionalText = (value: unknown, field: string): string | null => {
   if (value === undefined || value === null || value === '') return null;
-  if (typeof value !== 'string' || value.length > 255)
+  if (typeof value !== 'string' || characterCount(value) > 255)
     throw new ScimError(400, 'invalidValue', `${field} must be text of at most 255 characters.`);
   return value;
 };
@@ -554,12 +556,18 @@ function toScimError(error: any): ScimError {
 export async function registerScimRoutes(app: FastifyInstance, doors: Doors): Promise<void> {
   await app.register(
     async (scim) => {
-      scim.addContentTypeParser(scimType, { parseAs: 'string' }, (_request, body, done) => {
+      scim.addContentTypeParser(scimType, { parseAs: 'buffer' }, (_request, body, done) => {
+        let value: unknown;
         try {
-          done(null, JSON.parse(String(body)));
-        } catch {
-          done(new ScimError(400, 'invalidSyntax', 'The body is not valid JSON.'));
+          value = JSON.parse(utf8Text(body as Buffer));
+        } catch (error) {
+          const reason = error instanceof HttpProblem ? 'The body is not UTF-8 text.' : 'The body is not valid JSON.';
+          return done(new ScimError(400, 'invalidSyntax', reason));
         }
+        // Half a character would be stored as U+FFFD: refused, as the JSON API refuses it.
+        const [half] = halfCharacters(value);
+        if (half) return done(new ScimError(400, 'invalidValue', `${half.field} ${half.message}.`));
+        done(null, value);
       });
       scim.setErrorHandler((error, request, reply) => {
         const scimError = toScimError(error);

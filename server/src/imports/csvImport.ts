@@ -503,7 +503,26 @@ export async function importCsv(store: Store, input: Readable, options: ImportOp
     max_record_size: 1024 * 1024,
   });
   let tooLarge = false;
+  // Bytes that are not UTF-8 would reach the rows as U+FFFD: the file is refused instead, naming it.
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const notUtf8 = () => {
+    input.unpipe(parser);
+    input.pause();
+    parser.destroy(
+      new ImportFileError(
+        'The file is not UTF-8 text.',
+        [{ line: 0, field: '(file)', message: 'is not valid UTF-8: save the CSV as UTF-8 and import it again' }],
+        400,
+      ),
+    );
+  };
   input.on('data', (chunk: Buffer) => {
+    // A stream of strings (tests, the CLI's own text) is already decoded; bytes are checked here.
+    try {
+      if (typeof chunk !== 'string') utf8.decode(chunk, { stream: true });
+    } catch {
+      return notUtf8();
+    }
     hash.update(chunk);
     bytes += chunk.length;
     if (options.maxBytes === undefined || bytes <= options.maxBytes || tooLarge) return;
@@ -519,6 +538,13 @@ export async function importCsv(store: Store, input: Readable, options: ImportOp
         413,
       ),
     );
+  });
+  input.on('end', () => {
+    try {
+      utf8.decode(); // a character cut off at the end of the file
+    } catch {
+      notUtf8();
+    }
   });
   input.on('error', (error) => parser.destroy(error));
   // Errors reach the import through the parser's iterator; one emitted after it has stopped is not news.

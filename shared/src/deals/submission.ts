@@ -2,6 +2,7 @@
  * Checks a registration before it is submitted, with one problem per field a partner can fix: which
  * field, and what to enter instead. Runs in the portal as the partner types and again on the server.
  */
+import { characterCount } from '../schema/characters.ts';
 import type { DealRegistration } from '../generated/types.ts';
 import { ValidationError, type FieldProblem } from '../errors.ts';
 import { minorUnitDigits } from '../money.ts';
@@ -77,8 +78,8 @@ export function submissionProblems(registration: Partial<SubmissionFields>, now:
   }
   for (const [field, max] of Object.entries(maxLengths) as Array<[keyof SubmissionFields, number]>) {
     const value = text(field);
-    if (value !== null && value.length > max)
-      problem(field, `Use at most ${max} characters (this has ${value.length}).`);
+    if (value !== null && characterCount(value) > max)
+      problem(field, `Use at most ${max} characters (this has ${characterCount(value)}).`);
   }
 
   const customerName = text('customerName');
@@ -124,7 +125,7 @@ export function submissionProblems(registration: Partial<SubmissionFields>, now:
   }
 
   const domain = text('customerDomain');
-  if (domain !== null && domain.length <= maxLengths.customerDomain!) {
+  if (domain !== null && characterCount(domain) <= maxLengths.customerDomain!) {
     if (normaliseDomain(domain) === null || domain.includes('@')) {
       problem('customerDomain', `"${domain}" is not a web domain; enter it like example.com.`);
     } else if (isFreeMailDomain(domain)) {
@@ -139,7 +140,7 @@ export function submissionProblems(registration: Partial<SubmissionFields>, now:
   // Over-long input already has its problem; not matching it keeps the pattern's backtracking bounded.
   if (
     email !== null &&
-    email.length <= maxLengths.customerContactEmail! &&
+    characterCount(email) <= maxLengths.customerContactEmail! &&
     (!emailPattern.test(email) || normaliseDomain(email) === null)
   ) {
     problem('customerContactEmail', `"${email}" is not an e-mail address; enter it like name@example.com.`);
