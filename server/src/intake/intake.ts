@@ -4,6 +4,7 @@
  * and event id, so a redelivery finds it and does nothing; when the handler refuses the data the
  * transaction rolls back and the id stays free, so the sender can correct the event and send it again.
  */
+import { halfCharacters } from '../http/textBody.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
 import { HttpProblem } from '../http/problems.ts';
 import type { Tx } from '../store/repository.ts';
@@ -36,7 +37,8 @@ export function parseEnvelope(body: string): EventEnvelope {
     throw new ValidationError([
       { field: '(body)', message: 'must be a JSON object { "type": "...", "data": { ... } }' },
     ]);
-  const problems = [];
+  // Half a character would be stored as U+FFFD: refused naming the field, as the JSON API refuses it.
+  const problems = halfCharacters(json);
   if (typeof json.type !== 'string' || !/^[A-Za-z][A-Za-z0-9_.:-]{0,119}$/.test(json.type))
     problems.push({
       field: 'type',

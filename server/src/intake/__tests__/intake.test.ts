@@ -257,6 +257,15 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         assert.equal(answer.status, 400);
         assert.equal(answer.body.errors[0].field, 'body');
       });
+
+      it('refuses half a character (a lone UTF-16 surrogate) in the event, naming the field', async () => {
+        const answer = await deliver('{"type":"salesOrder.upserted","data":{"erpOrderId":"SO-\\ud800"}}');
+        assert.equal(answer.status, 422, JSON.stringify(answer.body));
+        assert.deepEqual(
+          answer.body.errors.map((e: { field: string }) => e.field),
+          ['data.erpOrderId'],
+        );
+      });
     });
 
     it('handles the same event id once, however often it is delivered', async () => {
