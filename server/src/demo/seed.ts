@@ -245,6 +245,9 @@ export async function seedDemo(tx: Tx, now: Date): Promise<DemoSummary> {
     });
   }
 
+  // The demo partner's agreement waits for its admin's signature, the first step of onboarding.
+  await create('agreement', { partner: demoPartner.id, agreementVersion: '2026.2', status: 'sent' });
+
   // Enablement.
   const courses = [];
   for (const [code, title, cert] of [

@@ -3,6 +3,7 @@
  * they read; if the vendor published a new version meanwhile, the signature is refused rather than
  * applied to a text the signer never saw.
  */
+import { characterCount } from '../schema/characters.ts';
 import type { Agreement } from '../generated/types.ts';
 import { TransitionError, ValidationError, type FieldProblem } from '../errors.ts';
 
@@ -23,7 +24,7 @@ export function signAgreement<A extends SignableAgreement>(agreement: A, signatu
     throw new TransitionError(agreement.status, 'signed', 'only an agreement sent for signature can be signed.');
   const typedName = signature.typedName.trim().replace(/\s+/g, ' ');
   const problems: FieldProblem[] = [];
-  if (typedName.length < 2) problems.push({ field: 'signedByName', message: 'Type your full name to sign.' });
+  if (characterCount(typedName) < 2) problems.push({ field: 'signedByName', message: 'Type your full name to sign.' });
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(signature.email))
     problems.push({ field: 'signedByEmail', message: 'Give the email address you sign with.' });
   if (signature.versionShown !== agreement.agreementVersion) {
