@@ -40,6 +40,12 @@ export function validValue(field: Field, n: number, lookupId: (target: string) =
   }
 }
 
+/**
+ * Values the schema alone does not make valid, because a rule checks the record as a whole before it
+ * is saved (a routing rule must route: `country equals` takes a country code).
+ */
+const wholeRecordValues: Record<string, Record<string, unknown>> = { routingRule: { value: 'DE' } };
+
 /** Every required field plus a name where one is typed; unique fields get a value unique to `n`. */
 export function validInput(
   object: PrmObject,
@@ -54,7 +60,7 @@ export function validInput(
     input[name] =
       field.unique || field.externalId
         ? `${name}-${n}-${Math.random().toString(36).slice(2, 8)}`
-        : validValue(field, n, lookupId);
+        : (wholeRecordValues[object.name]?.[name] ?? validValue(field, n, lookupId));
   }
   return input;
 }
