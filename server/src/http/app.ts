@@ -8,7 +8,6 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import cookie from '@fastify/cookie';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import { inBodyTerms, loadActions, parseBody, requireRole, systemActor, type ActionDefinition } from './actions.ts';
-import type { PrmObject } from '../../../shared/src/schema/object.ts';
 import { restCollection } from '../../../shared/src/hosts/rest.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
 import type { Store } from '../store/database.ts';
@@ -22,7 +21,7 @@ import {
   VersionConflictError,
   writeUpdate,
 } from '../store/repository.ts';
-import { ForbiddenError, readableFields, redact, requireChannelAdmin, type Actor } from '../auth/policy.ts';
+import { ForbiddenError, redact, requireChannelAdmin, type Actor } from '../auth/policy.ts';
 import {
   actorForSession,
   actorForToken,
@@ -34,6 +33,7 @@ import {
 } from '../auth/identity.ts';
 import { HttpProblem, sendProblem } from './problems.ts';
 import { strictJsonBody } from './textBody.ts';
+import { listQuery } from './listQuery.ts';
 import { openApiDocument } from './openapi.ts';
 import { docsAsset, docsPage } from './docs.ts';
 import { rootPage, type DemoLogin } from './rootPage.ts';
@@ -117,29 +117,6 @@ function bodyObject(request: FastifyRequest): Record<string, unknown> {
     throw new ValidationError([{ field: '(body)', message: 'must be a JSON object' }]);
   }
   return body as Record<string, unknown>;
-}
-
-function listQuery(object: PrmObject, actor: Actor, query: Record<string, string>) {
-  const readable = new Set(readableFields(actor, object));
-  const where: Record<string, unknown> = {};
-  let limit: number | undefined;
-  for (const [key, value] of Object.entries(query)) {
-    if (key === 'limit') {
-      limit = Number(value);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 200)
-        throw new ValidationError([{ field: 'limit', message: 'must be a whole number from 1 to 200' }]);
-    } else if (key === 'after') continue;
-    else if (readable.has(key)) {
-      const field = object.fields[key];
-      where[key] =
-        field.kind === 'checkbox'
-          ? value === 'true'
-          : ['integer', 'money', 'decimal', 'percent'].includes(field.kind)
-            ? Number(value)
-            : value;
-    } else throw new ValidationError([{ field: key, message: 'is not a field you can filter on' }]);
-  }
-  return { limit, after: query.after, where };
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -367,9 +344,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         tx,
         actor,
         object,
-        listQuery(object, actor, request.query as Record<string, string>),
+        listQuery(object, actor, request.query as Record<string, unknown>),
       );
-      return { data: page.records.map((record) => redact(actor, object, record)), next: page.next };
+      return {
+        data: page.records.map((record) => redact(actor, object, record)),
+        next: page.next,
+        total: page.total,
+      };
     });
     app.post(base, async (request, reply) => {
       const actor = requireActor(request);

@@ -32,6 +32,8 @@ import { checkBeforeWrite } from './recordChecks.ts';
 import { checkParentPartners, partnerFromParents } from './parentPartners.ts';
 import { emitWebhookEvent } from '../webhooks/outbox.ts';
 import type { AuditEntry } from '../webhooks/events.ts';
+import { afterPosition, orderedBy, readCursor, writeCursor, type ListSort } from './listCursor.ts';
+export type { ListSort } from './listCursor.ts';
 
 export interface Context {
   store: Store;
@@ -67,10 +69,14 @@ export class IntegrityError extends Error {
 
 export interface ListOptions {
   limit?: number;
-  /** Keyset cursor: the last id of the previous page. */
+  /** Keyset cursor: the `next` of the previous page (listCursor.ts). */
   after?: string;
   /** Equality filters on fields. */
   where?: Record<string, unknown>;
+  /** The order of the list; by id when not given. */
+  sort?: ListSort;
+  /** Also count every record in scope that matches the filters (a second query, so only when asked). */
+  withTotal?: boolean;
 }
 
 export async function audit(
@@ -220,21 +226,33 @@ export async function listRecords(
   actor: Actor,
   object: PrmObject,
   options: ListOptions = {},
-): Promise<{ records: PrmRecord[]; next: string | null }> {
+): Promise<{ records: PrmRecord[]; next: string | null; total?: number }> {
   requireOperation(actor, object, 'read');
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-  let query = tx.db
-    .selectFrom(sqlTableName(object))
-    .selectAll()
-    .orderBy('id')
-    .limit(limit + 1);
-  query = inScope(tx, query, rowScope(actor, object));
-  if (options.after) query = query.where('id', '>', options.after);
-  for (const [field, value] of Object.entries(options.where ?? {}))
-    query = query.where(columnFor(object, field), '=', value);
-  const rows = await query.execute();
+  const table = sqlTableName(object);
+  const sort = options.sort ? { ...options.sort, column: columnFor(object, options.sort.field) } : undefined;
+  const scope = rowScope(actor, object);
+  const matching = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => {
+    let narrowed = inScope(tx, query as SelectQueryBuilder<any, any, any>, scope);
+    for (const [field, value] of Object.entries(options.where ?? {}))
+      narrowed = narrowed.where(columnFor(object, field), '=', value);
+    return narrowed as Q;
+  };
+  let query = matching(tx.db.selectFrom(table).selectAll());
+  query = sort ? orderedBy(query, sort) : query.orderBy('id');
+  if (options.after) {
+    const position = readCursor(options.after, options.sort);
+    query = sort ? query.where((eb) => afterPosition(eb, sort, position)) : query.where('id', '>', position.id);
+  }
+  const rows = await query.limit(limit + 1).execute();
   const records = rows.slice(0, limit).map((row) => fromRow(object, row));
-  return { records, next: rows.length > limit ? records[records.length - 1].id : null };
+  const last = rows.length > limit ? rows[limit - 1] : undefined;
+  const next = last ? writeCursor(options.sort, sort ? last[sort.column] : undefined, String(last.id)) : null;
+  if (!options.withTotal) return { records, next };
+  const counted = await matching(
+    tx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('total')),
+  ).executeTakeFirst();
+  return { records, next, total: Number(counted?.total ?? 0) };
 }
 
 /** What a request is told when an id it sent names no record it may see: the same for fields and bodies. */
