@@ -6,6 +6,7 @@
 import type { Field } from '../../../shared/src/schema/fields.ts';
 import type { PrmObject } from '../../../shared/src/schema/object.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
+import { validateInput, type ObjectName } from '../../../shared/src/schema/validate.ts';
 import { fieldAccess } from '../../../shared/src/schema/access.ts';
 import { roles, type Role } from '../../../shared/src/schema/roles.ts';
 import { readableFields, type Actor } from '../auth/policy.ts';
@@ -32,9 +33,20 @@ export const rolesReading = (object: PrmObject, name: string): Role[] =>
     ? roles.filter((role) => fieldAccess(object, object.fields[name], role) !== 'none')
     : [...roles];
 
-function filterValue(field: Field, value: string): unknown {
-  if (field.kind === 'checkbox') return value === 'true';
-  return ['integer', 'money', 'decimal', 'percent'].includes(field.kind) ? Number(value) : value;
+/** The query string's text as the field's value, checked as that field's input would be. */
+function filterValue(object: PrmObject, name: string, value: string): unknown {
+  const field = object.fields[name];
+  const typed =
+    field.kind === 'checkbox'
+      ? value === 'true' || (value === 'false' ? false : value)
+      : field.kind === 'multiPicklist'
+        ? value.split(',')
+        : ['integer', 'money', 'decimal', 'percent'].includes(field.kind) &&
+            value.trim() !== '' &&
+            !Number.isNaN(Number(value))
+          ? Number(value)
+          : value;
+  return (validateInput(object.name as ObjectName, { [name]: typed }, 'update') as Record<string, unknown>)[name];
 }
 
 export function listQuery(object: PrmObject, actor: Actor, query: Record<string, unknown>): ListOptions {
@@ -58,7 +70,7 @@ export function listQuery(object: PrmObject, actor: Actor, query: Record<string,
         ]);
       sort = { field, descending: value.startsWith('-') };
     } else if (readable.has(key) && filterFields(object).includes(key)) {
-      where[key] = filterValue(object.fields[key], value);
+      where[key] = filterValue(object, key, value);
     } else throw new ValidationError([{ field: key, message: 'is not a field you can filter on' }]);
   }
   return { limit, after: query.after as string | undefined, where, sort, withTotal: true };

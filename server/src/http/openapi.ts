@@ -14,6 +14,8 @@ import { importPaths } from '../imports/paths.ts';
 import { webhookEvents, webhookPaths } from '../webhooks/paths.ts';
 import { identityPaths } from '../identity/paths.ts';
 import { problemResponse } from './openapiParts.ts';
+import { filterFields, rolesReading, sortFields } from './listQuery.ts';
+import type { PrmObject } from '../../../shared/src/schema/object.ts';
 
 type Json = Record<string, unknown>;
 
@@ -36,6 +38,55 @@ const ifMatch = {
   schema: { type: 'string' },
   description: 'The ETag of the version you read, e.g. "3".',
 };
+
+/** Each lookup says which collection its id is from, so a client can fetch or offer the choices. */
+function markLookups(object: PrmObject, input: Json): void {
+  const properties = (input.properties ?? {}) as Record<string, Json>;
+  for (const [name, field] of Object.entries(object.fields)) {
+    if (field.kind !== 'lookup' || !properties[name]) continue;
+    const target = objectNamed(prmObjects, field.target);
+    const collection = restCollection(target);
+    properties[name]['x-prm-lookup'] = { collection, object: target.name };
+    properties[name].description = `The id of a ${target.label.toLowerCase()} (GET /api/${collection}/{id}).`;
+  }
+}
+
+/** The list's query: paging, sort and the field filters, exactly those http/listQuery.ts accepts. */
+function listParameters(object: PrmObject, input: Json): Json[] {
+  const properties = (input.properties ?? {}) as Record<string, Json>;
+  const readers = (name: string) => `Only for roles that may read the field: ${rolesReading(object, name).join(', ')}.`;
+  return [
+    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+    {
+      name: 'after',
+      in: 'query',
+      schema: { type: 'string' },
+      description: 'The `next` cursor of the previous page, with the same `sort`.',
+    },
+    {
+      name: 'sort',
+      in: 'query',
+      schema: { type: 'string', enum: sortFields(object).flatMap((field) => [field, `-${field}`]) },
+      description:
+        'Order by a field, `-` first for descending; records with the same value by id, empty values last. ' +
+        'Only fields your role may read.',
+    },
+    ...filterFields(object).map((name) => ({
+      name,
+      in: 'query',
+      required: false,
+      schema: queryValueSchema(properties[name]),
+      description: `Only records whose ${name} equals this value. ${readers(name)}`,
+    })),
+  ];
+}
+
+/** A filter's value as the query string carries it: one value of the field (a list field: its JSON text). */
+function queryValueSchema(property: Json | undefined): Json {
+  if (!property) return { type: 'string' };
+  const { description: _description, default: _default, 'x-prm-lookup': _lookup, ...schema } = property;
+  return schema.type === 'array' || schema.anyOf ? { type: 'string' } : schema;
+}
 
 export function openApiDocument(actions: readonly ActionDefinition[] = []): Json {
   const paths: Json = {};
@@ -66,6 +117,7 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
       unrepresentable: 'any',
     }) as Json;
     delete input.$schema;
+    markLookups(object, input);
     const name = object.name.charAt(0).toUpperCase() + object.name.slice(1);
     schemas[`${name}Input`] = { ...input, description: object.description };
     schemas[name] = {
@@ -94,15 +146,7 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
       get: {
         tags: [tag],
         summary: `List ${object.pluralLabel.toLowerCase()} you may see`,
-        parameters: [
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
-          {
-            name: 'after',
-            in: 'query',
-            schema: { type: 'string' },
-            description: 'The `next` cursor of the previous page.',
-          },
-        ],
+        parameters: listParameters(object, input),
         responses: {
           '200': {
             description: 'A page',
@@ -110,7 +154,15 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
               'application/json': {
                 schema: {
                   type: 'object',
-                  properties: { data: { type: 'array', items: ref }, next: { type: ['string', 'null'] } },
+                  required: ['data', 'next', 'total'],
+                  properties: {
+                    data: { type: 'array', items: ref },
+                    next: { type: ['string', 'null'], description: 'The cursor of the next page; null on the last.' },
+                    total: {
+                      type: 'integer',
+                      description: 'How many records you may see match the filters, on every page.',
+                    },
+                  },
                 },
               },
             },

@@ -232,10 +232,11 @@ export async function listRecords(
   const table = sqlTableName(object);
   const sort = options.sort ? { ...options.sort, column: columnFor(object, options.sort.field) } : undefined;
   const scope = rowScope(actor, object);
+  const filterRow = toRow(object, options.where ?? {}, tx.dialect);
   const matching = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => {
     let narrowed = inScope(tx, query as SelectQueryBuilder<any, any, any>, scope);
-    for (const [field, value] of Object.entries(options.where ?? {}))
-      narrowed = narrowed.where(columnFor(object, field), '=', value);
+    // Compared as the store keeps the value (SQLite's 0/1 for a checkbox, a list's JSON text).
+    for (const [column, value] of Object.entries(filterRow)) narrowed = narrowed.where(column, '=', value);
     return narrowed as Q;
   };
   let query = matching(tx.db.selectFrom(table).selectAll());
