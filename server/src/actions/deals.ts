@@ -249,6 +249,7 @@ export const actions = [
     object: 'dealRegistration',
     name: 'register',
     method: 'POST',
+    creates: true,
     summary:
       'Register a deal: create and submit it at once; answers with the conflict verdict and whether it was approved automatically',
     roles: [...partnerUsers, ...managers],
@@ -284,13 +285,7 @@ export const actions = [
         { ...draft, ...changes },
         'register',
       );
-      return {
-        id: saved.id,
-        name: saved.name,
-        status: saved.status,
-        protectionEndsAt: saved.protectionEndsAt,
-        conflict: result,
-      };
+      return { record: saved, conflict: result };
     },
   }),
   recordAction({

@@ -318,6 +318,7 @@ export const actions = [
     object: 'fundRequest',
     name: 'request',
     method: 'POST',
+    creates: true,
     summary: 'Start a fund request (a draft) against one of your allocations',
     roles: ['partnerAdmin', ...managers],
     body: inputValidators.fundRequest
@@ -351,13 +352,14 @@ export const actions = [
         { ...body, partner: allocation.partner, mdfBudget: allocation.mdfBudget, status: 'draft' },
         { byRules: true },
       );
-      return { id: request.id, name: request.name, status: request.status };
+      return { record: request };
     },
   }),
   collectionAction({
     object: 'fundClaim',
     name: 'claim',
     method: 'POST',
+    creates: true,
     summary: 'Start a fund claim (a draft) for one of your approved fund requests',
     roles: ['partnerAdmin', ...managers],
     body: inputValidators.fundClaim.pick({
@@ -387,7 +389,7 @@ export const actions = [
         { ...body, partner: request.partner, status: 'draft' },
         { byRules: true },
       );
-      return { id: claim.id, name: claim.name, status: claim.status };
+      return { record: claim };
     },
   }),
 ];

@@ -45,6 +45,7 @@ export const actions = [
     object: 'partnerApplication',
     name: 'apply',
     method: 'POST',
+    creates: true,
     public: true,
     summary: 'Apply to join the partner program (no sign-in); the application is scored at once',
     roles: [],
@@ -69,8 +70,9 @@ export const actions = [
         { ...body, status: 'submitted', fitScore: score.score },
         { byRules: true },
       );
-      // The applicant learns their application number, not the review data.
-      return { id: application.id, name: application.name, status: application.status };
+      // The applicant sees what they sent and their application number, never the score or review data.
+      const applicantSees = ['id', 'name', 'status', 'createdAt', 'updatedAt', 'version', ...Object.keys(body)];
+      return { record: pick(application, applicantSees) };
     },
   }),
   recordAction({

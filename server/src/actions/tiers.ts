@@ -163,7 +163,8 @@ export const actions = [
     roles: managers,
     body: z.strictObject({ partner: z.string().max(64).optional() }),
     async run({ tx, now }, body) {
-      return { evaluatedAt: now.toISOString(), evaluations: await evaluateTiers(tx, now, body.partner) };
+      // One item per partner, so it answers as a list does.
+      return { data: await evaluateTiers(tx, now, body.partner), evaluatedAt: now.toISOString() };
     },
   }),
   collectionAction({

@@ -40,12 +40,15 @@ interface ActionBase<Body> {
 
 export interface RecordAction<Body = unknown> extends ActionBase<Body> {
   on: 'record';
-  /** Changes to write on the record (checked against its version, audited), and what to answer. */
+  /**
+   * Changes to write on the record (checked against its version, audited), and what else to answer:
+   * the answer is `{ record, ...result }`.
+   */
   run(
     context: ActionContext,
     record: PrmRecord,
     body: Body,
-  ): Promise<{ changes: Record<string, unknown>; result?: unknown }>;
+  ): Promise<{ changes: Record<string, unknown>; result?: object }>;
 }
 
 export interface CollectionAction<Body = unknown> extends ActionBase<Body> {
@@ -56,9 +59,18 @@ export interface CollectionAction<Body = unknown> extends ActionBase<Body> {
    * actor below, so its writes are audited as such; it must validate everything it takes.
    */
   public?: boolean;
+  /**
+   * The action creates a record of its object: it answers 201 with Location and ETag, as a create
+   * does, and `run` returns `{ record, ...extras }` (the handler redacts the record for the caller; a
+   * public action returns the record already cut to what the public may see).
+   */
+  creates?: boolean;
   /** For GET actions, the body is the query string. */
   run(context: ActionContext, body: Body): Promise<unknown>;
 }
+
+/** What a creating action's run returns: the new record and anything else the caller should learn. */
+export type Created = { record: PrmRecord } & Record<string, unknown>;
 
 export type ActionDefinition = RecordAction<any> | CollectionAction<any>;
 

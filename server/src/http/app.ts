@@ -4,10 +4,18 @@
  * input is the generated validators'; errors are problem documents. Routes add no rules of their own.
  */
 import { createHash } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { inBodyTerms, loadActions, parseBody, requireRole, systemActor, type ActionDefinition } from './actions.ts';
+import {
+  inBodyTerms,
+  loadActions,
+  parseBody,
+  requireRole,
+  systemActor,
+  type ActionDefinition,
+  type Created,
+} from './actions.ts';
 import { restCollection } from '../../../shared/src/hosts/rest.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
 import type { Store } from '../store/database.ts';
@@ -56,6 +64,8 @@ export interface AppOptions {
   /** Seals secrets kept in the store (webhook and intake secrets); by default the server's (auth/secrets.ts). */
   secrets?: SecretBox;
   logger?: boolean;
+  /** Told of every route as it is registered (the OpenAPI coverage test lists them this way). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 declare module 'fastify' {
@@ -141,6 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1_048_576 });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   await app.register(cookie);
   app.decorateRequest('actor', null);
   app.decorateRequest('viaCookie', false);
@@ -395,13 +406,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       app.route({
         method: action.method,
         url: `${base}/${action.name}`,
-        handler: async (request) => {
+        handler: async (request, reply) => {
           const actor = action.public ? systemActor : requireActor(request);
           if (!action.public) requireRole(actor, action);
           const body = parseBody(action, action.method === 'GET' ? request.query : request.body);
-          return action.method === 'GET'
-            ? inBodyTerms(action, () => action.run({ tx, actor, now: now() }, body))
-            : inTransaction((trx) => inBodyTerms(action, () => action.run({ tx: trx, actor, now: now() }, body)));
+          const answer =
+            action.method === 'GET'
+              ? await inBodyTerms(action, () => action.run({ tx, actor, now: now() }, body))
+              : await inTransaction((trx) =>
+                  inBodyTerms(action, () => action.run({ tx: trx, actor, now: now() }, body)),
+                );
+          if (!action.creates) return answer;
+          const { record, ...extras } = answer as Created;
+          return reply
+            .code(201)
+            .header('ETag', `"${record.version}"`)
+            .header('Location', `${base}/${record.id}`)
+            .send({ record: action.public ? record : redact(actor, object, record), ...extras });
         },
       });
       continue;
@@ -426,8 +447,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         return { updated, result };
       });
       return reply.header('ETag', `"${outcome.updated.version}"`).send({
+        ...outcome.result,
         record: redact(actor, object, outcome.updated),
-        ...(outcome.result === undefined ? {} : { result: outcome.result }),
       });
     });
   }

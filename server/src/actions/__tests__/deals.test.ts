@@ -95,12 +95,17 @@ describe('deal registration over HTTP', () => {
       '/api/deal-registrations/register',
       registration('Acme Corporation', 'acme.example'),
     );
-    assert.equal(response.status, 200, JSON.stringify(response.body));
-    assert.equal(response.body.status, 'approved');
+    assert.equal(response.status, 201, JSON.stringify(response.body));
+    assert.equal(response.body.record.status, 'approved');
     assert.equal(response.body.conflict.verdict, 'none');
     assert.deepEqual(response.body.conflict.autoApproval, { approved: true });
-    assert.equal(response.body.protectionEndsAt, '2027-03-26T10:00:00.000Z', '120 days of the Gold tier');
-    approvedId = response.body.id;
+    assert.equal(response.body.record.protectionEndsAt, '2027-03-26T10:00:00.000Z', '120 days of the Gold tier');
+    // Answered as a create is: Location, ETag and the whole record as the partner may see it.
+    assert.equal(response.headers.get('location'), `/api/deal-registrations/${response.body.record.id}`);
+    assert.equal(response.headers.get('etag'), `"${response.body.record.version}"`);
+    const read = await h.call('partnerRep', 'GET', `/api/deal-registrations/${response.body.record.id}`);
+    assert.deepEqual(response.body.record, read.body);
+    approvedId = response.body.record.id;
     const jobs = await h.store.db
       .selectFrom('job')
       .select(['kind', 'run_at'])
@@ -121,8 +126,8 @@ describe('deal registration over HTTP', () => {
       '/api/deal-registrations/register',
       registration('Globex Timers AG', 'globex-timers.example'),
     );
-    assert.equal(response.body.status, 'approved', JSON.stringify(response.body));
-    const id = response.body.id;
+    assert.equal(response.body.record.status, 'approved', JSON.stringify(response.body));
+    const id = response.body.record.id;
     const pending = () =>
       h.store.db
         .selectFrom('job')
@@ -170,29 +175,44 @@ describe('deal registration over HTTP', () => {
       '/api/deal-registrations/register',
       registration('ACME Corp.', 'www.acme.example'),
     );
-    assert.equal(response.status, 200, JSON.stringify(response.body));
-    assert.equal(response.body.status, 'submitted');
+    assert.equal(response.status, 201, JSON.stringify(response.body));
+    assert.equal(response.body.record.status, 'submitted');
     assert.equal(response.body.conflict.verdict, 'conflict');
     assert.equal(response.body.conflict.match, null);
     assert.equal(response.body.conflict.score, null);
     assert.ok(!JSON.stringify(response.body).includes(h.records.A.get('partner')!), 'no trace of the other partner');
-    const asPartner = await h.callAs(tokenB, 'GET', `/api/deal-registrations/${response.body.id}`);
+    const asPartner = await h.callAs(tokenB, 'GET', `/api/deal-registrations/${response.body.record.id}`);
     assert.equal(asPartner.body.conflictVerdict, 'conflict');
     assert.equal('conflictReasons' in asPartner.body, false, 'the reasons name the other registration');
-    const asManager = await h.call('channelManager', 'GET', `/api/deal-registrations/${response.body.id}`);
+    const asManager = await h.call('channelManager', 'GET', `/api/deal-registrations/${response.body.record.id}`);
     assert.match(asManager.body.conflictReasons, /registration/);
 
-    const approve = await h.call('channelManager', 'POST', `/api/deal-registrations/${response.body.id}/approve`, {});
+    const approve = await h.call(
+      'channelManager',
+      'POST',
+      `/api/deal-registrations/${response.body.record.id}/approve`,
+      {},
+    );
     assert.equal(approve.status, 409, 'the first valid registration keeps the customer');
-    const reject = await h.call('channelManager', 'POST', `/api/deal-registrations/${response.body.id}/reject`, {});
+    const reject = await h.call(
+      'channelManager',
+      'POST',
+      `/api/deal-registrations/${response.body.record.id}/reject`,
+      {},
+    );
     assert.equal(reject.status, 422);
     assert.deepEqual(
       reject.body.errors.map((e: { field: string }) => e.field),
       ['reason'],
     );
-    const rejected = await h.call('channelManager', 'POST', `/api/deal-registrations/${response.body.id}/reject`, {
-      reason: 'Acme is registered by another partner.',
-    });
+    const rejected = await h.call(
+      'channelManager',
+      'POST',
+      `/api/deal-registrations/${response.body.record.id}/reject`,
+      {
+        reason: 'Acme is registered by another partner.',
+      },
+    );
     assert.equal(rejected.body.record.status, 'rejected');
   });
 
@@ -230,8 +250,8 @@ describe('deal registration over HTTP', () => {
   it('converts to an opportunity that carries the partner attribution, and a win inside the window is sourced', async () => {
     const converted = await h.call('salesRep', 'POST', `/api/deal-registrations/${approvedId}/convert`, {});
     assert.equal(converted.status, 200, JSON.stringify(converted.body));
-    assert.equal(converted.body.result.attribution, 'sourced');
-    const opportunity = await h.call('salesRep', 'GET', `/api/opportunities/${converted.body.result.opportunity}`);
+    assert.equal(converted.body.attribution, 'sourced');
+    const opportunity = await h.call('salesRep', 'GET', `/api/opportunities/${converted.body.opportunity}`);
     assert.equal(opportunity.body.partner, h.records.A.get('partner'));
     assert.equal(opportunity.body.partnerAttribution, 'sourced');
     assert.equal(opportunity.body.dealRegistration, approvedId);
@@ -271,12 +291,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           ),
         ),
       );
-      for (const answer of answers) assert.equal(answer.status, 200, JSON.stringify(answer.body));
-      const approved = answers.filter((a) => a.body.status === 'approved');
+      for (const answer of answers) assert.equal(answer.status, 201, JSON.stringify(answer.body));
+      const approved = answers.filter((a) => a.body.record.status === 'approved');
       assert.equal(approved.length, 1);
       assert.equal(answers.filter((a) => a.body.conflict.verdict === 'conflict').length, 99);
       for (const answer of answers)
-        if (answer.body.status !== 'approved')
+        if (answer.body.record.status !== 'approved')
           assert.match(answer.body.conflict.reasons[0], /already registered or reserved/);
       const stored = await h.store.db
         .selectFrom('deal_registration')
@@ -346,7 +366,7 @@ describe('registration expiry survives a restart', () => {
         '/api/deal-registrations/register',
         registration('Hooli', 'hooli.example'),
       );
-      assert.equal(registered.body.status, 'approved');
+      assert.equal(registered.body.record.status, 'approved');
       assert.equal(await server.jobs.tick(), 2, 'the daily jobs; the registration timers are not due yet');
       await server.stop();
 
@@ -354,7 +374,7 @@ describe('registration expiry survives a restart', () => {
       server = await start();
       const ran = await server.jobs.tick();
       assert.ok(ran >= 2, `ran ${ran}`);
-      const expired = await call(adminToken, 'GET', `/api/deal-registrations/${registered.body.id}`);
+      const expired = await call(adminToken, 'GET', `/api/deal-registrations/${registered.body.record.id}`);
       assert.equal(expired.body.status, 'expired');
       await server.stop();
 
@@ -363,7 +383,7 @@ describe('registration expiry survives a restart', () => {
       const audit = await server.store.db
         .selectFrom('audit_log')
         .select('action')
-        .where('record_id', '=', registered.body.id)
+        .where('record_id', '=', registered.body.record.id)
         .where('action', '=', 'expire')
         .execute();
       assert.equal(audit.length, 1, 'expired exactly once');

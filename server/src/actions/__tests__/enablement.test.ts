@@ -38,7 +38,7 @@ describe('enablement over HTTP', () => {
     const failed = await h.call('partnerRep', 'POST', path, { score: 50 });
     assert.equal(failed.status, 200, JSON.stringify(failed.body));
     assert.equal(failed.body.record.status, 'failed');
-    assert.equal(failed.body.result.certification, null);
+    assert.equal(failed.body.certification, null);
     assert.equal((await certificationsOf(learner)).length, 0);
 
     const passed = await h.call('partnerRep', 'POST', path, { score: 85 });
@@ -46,7 +46,7 @@ describe('enablement over HTTP', () => {
     assert.equal(passed.body.record.status, 'completed');
     assert.equal(passed.body.record.completionSource, 'portal');
     assert.equal(passed.body.record.score, 85);
-    const certification = passed.body.result.certification;
+    const certification = passed.body.certification;
     assert.equal(certification.name, 'Security Specialist');
     assert.equal(certification.earnedOn, '2026-11-26');
     assert.equal(certification.expiresOn, '2028-11-26');
@@ -95,6 +95,6 @@ describe('enablement over HTTP', () => {
     const response = await h.call('channelManager', 'POST', `/api/enrollments/${enrollment.id}/complete`, {});
     assert.equal(response.status, 200, JSON.stringify(response.body));
     assert.equal(response.body.record.status, 'completed');
-    assert.equal(response.body.result.certification, null);
+    assert.equal(response.body.certification, null);
   });
 });

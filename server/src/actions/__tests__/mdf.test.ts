@@ -67,10 +67,10 @@ describe('MDF over HTTP', () => {
     assert.equal((await h.call('channelManager', 'POST', `/api/mdf-budgets/${budget}/allocate`, {})).status, 403);
     const response = await h.call('channelAdmin', 'POST', `/api/mdf-budgets/${budget}/allocate`, {});
     assert.equal(response.status, 200, JSON.stringify(response.body));
-    const amounts = response.body.result.allocations.map((a: { allocatedAmount: number }) => a.allocatedAmount);
+    const amounts = response.body.allocations.map((a: { allocatedAmount: number }) => a.allocatedAmount);
     assert.deepEqual(amounts.sort(), [150_000, 150_000, 600_000]);
-    assert.equal(response.body.result.unallocated, 100_000);
-    allocationA = response.body.result.allocations.find((a: { partner: string }) => a.partner === partnerA).id;
+    assert.equal(response.body.unallocated, 100_000);
+    allocationA = response.body.allocations.find((a: { partner: string }) => a.partner === partnerA).id;
 
     const again = await h.call('channelAdmin', 'POST', `/api/mdf-budgets/${budget}/allocate`, {});
     assert.equal(again.status, 409);
@@ -263,12 +263,14 @@ describe('MDF over HTTP', () => {
       requestedAmount: 10_000,
       expectedLeads: 15,
     });
-    assert.equal(draft.status, 200, JSON.stringify(draft.body));
-    const stored = await read(`/api/fund-requests/${draft.body.id}`);
+    assert.equal(draft.status, 201, JSON.stringify(draft.body));
+    assert.equal(draft.headers.get('location'), `/api/fund-requests/${draft.body.record.id}`);
+    assert.equal(draft.body.record.status, 'draft');
+    const stored = await read(`/api/fund-requests/${draft.body.record.id}`);
     assert.equal(stored.partner, partnerA);
     assert.equal(stored.mdfBudget, budget);
     assert.equal(stored.status, 'draft');
-    const submitted = await h.call('partnerAdmin', 'POST', `/api/fund-requests/${draft.body.id}/submit`, {});
+    const submitted = await h.call('partnerAdmin', 'POST', `/api/fund-requests/${draft.body.record.id}/submit`, {});
     assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
 
     const foreign = await h.call('partnerAdmin', 'POST', '/api/fund-requests/request', {
@@ -287,13 +289,14 @@ describe('MDF over HTTP', () => {
     assert.ok(fields(missing).includes('mdfAllocation'));
 
     const claim = await h.call('partnerAdmin', 'POST', '/api/fund-claims/claim', {
-      fundRequest: draft.body.id,
+      fundRequest: draft.body.record.id,
       currency: 'USD',
       claimedAmount: 8_000,
       proofOfPerformanceUrl: 'https://files.example/attendees.csv',
     });
-    assert.equal(claim.status, 200, JSON.stringify(claim.body));
-    assert.equal((await read(`/api/fund-claims/${claim.body.id}`)).partner, partnerA);
+    assert.equal(claim.status, 201, JSON.stringify(claim.body));
+    assert.equal(claim.headers.get('etag'), `"${claim.body.record.version}"`);
+    assert.equal((await read(`/api/fund-claims/${claim.body.record.id}`)).partner, partnerA);
     const foreignClaim = await h.call('partnerAdmin', 'POST', '/api/fund-claims/claim', {
       fundRequest: h.records.B.get('fundRequest'),
       currency: 'USD',

@@ -24,10 +24,15 @@ describe('onboarding over HTTP', () => {
 
   it('takes an application without sign-in, scores it, and tells the applicant only its number', async () => {
     const response = await h.call(null, 'POST', '/api/partner-applications/apply', application);
-    assert.equal(response.status, 200, JSON.stringify(response.body));
-    assert.deepEqual(Object.keys(response.body).sort(), ['id', 'name', 'status']);
-    assert.match(response.body.name, /^APP-\d{6}$/);
-    const stored = await h.call('channelManager', 'GET', `/api/partner-applications/${response.body.id}`);
+    assert.equal(response.status, 201, JSON.stringify(response.body));
+    assert.equal(response.headers.get('location'), `/api/partner-applications/${response.body.record.id}`);
+    // What they sent and the application's number, never the score or the review.
+    assert.deepEqual(
+      Object.keys(response.body.record).sort(),
+      ['createdAt', 'id', 'name', 'status', 'updatedAt', 'version', ...Object.keys(application)].sort(),
+    );
+    assert.match(response.body.record.name, /^APP-\d{6}$/);
+    const stored = await h.call('channelManager', 'GET', `/api/partner-applications/${response.body.record.id}`);
     assert.equal(stored.body.status, 'submitted');
     assert.ok(stored.body.fitScore > 50, `fit score ${stored.body.fitScore}`);
   });
@@ -52,7 +57,7 @@ describe('onboarding over HTTP', () => {
       companyName: 'Northgate AB',
       country: 'SE',
     });
-    const path = `/api/partner-applications/${applied.body.id}`;
+    const path = `/api/partner-applications/${applied.body.record.id}`;
     assert.equal(
       (await h.call('channelManager', 'POST', `${path}/decide`, { verdict: 'accept' })).status,
       409,

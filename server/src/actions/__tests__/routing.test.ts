@@ -133,11 +133,11 @@ describe('lead routing over HTTP (sqlite)', () => {
     firstLead = await newLead(h, 'Siemens Healthineers');
     const routed = await route(h, p.program, firstLead);
     const [berlin] = p.de;
-    assert.equal(routed.result.decision.outcome, 'offer');
-    assert.deepEqual(routed.result.decision.partners, [{ id: berlin.id, name: berlin.name }]);
-    assert.match(routed.result.decision.explanation[0], /^Rule 10 \(required\).*: 3 of 4 partners match$/);
+    assert.equal(routed.decision.outcome, 'offer');
+    assert.deepEqual(routed.decision.partners, [{ id: berlin.id, name: berlin.name }]);
+    assert.match(routed.decision.explanation[0], /^Rule 10 \(required\).*: 3 of 4 partners match$/);
     assert.ok(
-      routed.result.decision.explanation.some((line: string) =>
+      routed.decision.explanation.some((line: string) =>
         /^Winner Berlin Gold GmbH: highest remaining weight 60 of 100/.test(line),
       ),
     );
@@ -147,7 +147,7 @@ describe('lead routing over HTTP (sqlite)', () => {
     assert.equal(routed.record.routedAt, start.toISOString());
     assert.match(routed.record.routingExplanation, /Winner Berlin Gold GmbH/);
 
-    const [offer] = routed.result.offers;
+    const [offer] = routed.offers;
     assert.equal(offer.partner, berlin.id);
     assert.equal(
       Date.parse(offer.respondBy),
@@ -227,7 +227,8 @@ describe('lead routing over HTTP (sqlite)', () => {
     assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
     assert.equal(accepted.body.record.status, 'accepted');
     assert.equal(accepted.body.record.respondedAt, start.toISOString());
-    assert.deepEqual(accepted.body.result, { lead: firstLead, routingStatus: 'assigned' });
+    const { record: _accepted, ...extras } = accepted.body;
+    assert.deepEqual(extras, { lead: firstLead, routingStatus: 'assigned' });
     const lead = await h.call('channelManager', 'GET', `/api/leads/${firstLead}`);
     assert.equal(lead.body.routingStatus, 'assigned');
     assert.equal(lead.body.assignedPartner, p.de[0].id);
@@ -256,10 +257,7 @@ describe('lead routing over HTTP (sqlite)', () => {
     secondLead = await newLead(h, 'Bosch Rexroth');
     const routed = await route(h, p.program, secondLead);
     // Berlin paid its credit for the first lead (60 - 100); the two Silver partners now lead with 40.
-    assert.ok(
-      [p.de[1].id, p.de[2].id].includes(routed.result.decision.partners[0].id),
-      JSON.stringify(routed.result.decision),
-    );
+    assert.ok([p.de[1].id, p.de[2].id].includes(routed.decision.partners[0].id), JSON.stringify(routed.decision));
     const after = JSON.parse(
       (
         await h.store.db
@@ -332,21 +330,21 @@ describe('lead routing over HTTP (sqlite)', () => {
       declineReason: 'not_our_specialisation',
     });
     assert.equal(declined.status, 200, JSON.stringify(declined.body));
-    assert.equal(declined.body.result.decision.outcome, 'offer');
-    assert.notEqual(declined.body.result.decision.partners[0].id, offer.partner);
-    assert.equal(declined.body.result.offers.length, 1);
-    assert.equal(declined.body.result.offers[0].partner, declined.body.result.decision.partners[0].id);
+    assert.equal(declined.body.decision.outcome, 'offer');
+    assert.notEqual(declined.body.decision.partners[0].id, offer.partner);
+    assert.equal(declined.body.offers.length, 1);
+    assert.equal(declined.body.offers[0].partner, declined.body.decision.partners[0].id);
   });
 
   it('sends a lead no partner may take straight to fallback', async () => {
     const lead = await newLead(h, 'Acme Inc', 'US');
     const routed = await route(h, p.program, lead);
-    assert.equal(routed.result.decision.outcome, 'fallback');
-    assert.equal(routed.result.decision.fallbackReason, 'required_rule_unmatched');
-    assert.deepEqual(routed.result.decision.fallback, { kind: 'direct_queue', queue: 'direct-sales' });
+    assert.equal(routed.decision.outcome, 'fallback');
+    assert.equal(routed.decision.fallbackReason, 'required_rule_unmatched');
+    assert.deepEqual(routed.decision.fallback, { kind: 'direct_queue', queue: 'direct-sales' });
     assert.equal(routed.record.routingStatus, 'fallback');
     assert.equal(routed.record.assignedPartner, null);
-    assert.deepEqual(routed.result.offers, []);
+    assert.deepEqual(routed.offers, []);
   });
 
   it('expires an unanswered offer when its SLA timer fires, and re-routes the lead', async () => {
@@ -393,9 +391,9 @@ describe('lead routing over HTTP (sqlite)', () => {
   it('offers a round to several partners in claim mode; the first to accept wins', async () => {
     const lead = await newLead(h, 'Claim Mode KG');
     const routed = await route(h, p.program, lead, { offerTo: 2 });
-    assert.equal(routed.result.offers.length, 2);
+    assert.equal(routed.offers.length, 2);
     assert.equal(routed.record.assignedPartner, null, 'no single partner owns the lead while several hold offers');
-    const [winner, loser] = routed.result.offers;
+    const [winner, loser] = routed.offers;
     const accepted = await h.callAs(by(p.de, winner.partner).token, 'POST', `/api/lead-offers/${winner.id}/accept`, {});
     assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
     const offers = await offersOf(h, lead);
@@ -416,7 +414,7 @@ describe('lead routing over HTTP (postgres)', () => {
   it('routes, re-routes a decline to another partner, and assigns on accept', async () => {
     const lead = await newLead(h, 'Daimler Truck');
     const routed = await route(h, p.program, lead);
-    assert.equal(routed.result.decision.partners[0].id, p.de[0].id);
+    assert.equal(routed.decision.partners[0].id, p.de[0].id);
     const first = await openOffer(h, lead);
     const declined = await h.callAs(p.de[0].token, 'POST', `/api/lead-offers/${first.id}/decline`, {
       declineReason: 'not_our_territory',
@@ -454,7 +452,7 @@ describe('lead routing over HTTP (postgres)', () => {
     for (const answer of answers) assert.equal(answer.status, 200, JSON.stringify(answer.body));
     const counts = new Map<string, number>();
     for (const answer of answers) {
-      const partner = answer.body.result.decision.partners[0].id;
+      const partner = answer.body.decision.partners[0].id;
       counts.set(partner, (counts.get(partner) ?? 0) + 1);
     }
     assert.deepEqual(

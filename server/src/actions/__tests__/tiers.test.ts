@@ -31,7 +31,7 @@ describe('tiers over HTTP', () => {
   const evaluate = async () => {
     const response = await h.call('channelManager', 'POST', '/api/tiers/evaluate', {});
     assert.equal(response.status, 200, JSON.stringify(response.body));
-    return response.body.evaluations as Array<Record<string, any>>;
+    return response.body.data as Array<Record<string, any>>;
   };
 
   before(async () => {
@@ -125,7 +125,7 @@ describe('tiers over HTTP', () => {
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
     assert.equal(approved.body.record.tier, tier.gold);
     assert.equal(approved.body.record.tierSince, '2026-11-26');
-    assert.equal(approved.body.result.change.from, tier.registered);
+    assert.equal(approved.body.change.from, tier.registered);
 
     const again = await h.call('channelManager', 'POST', path, { verdict: 'approve', to: tier.gold });
     assert.equal(again.status, 409, 'now it proposes to keep: nothing to approve');
@@ -152,7 +152,7 @@ describe('tiers over HTTP', () => {
     });
     assert.equal(rejected.status, 200, JSON.stringify(rejected.body));
     assert.equal(rejected.body.record.tier, tier.registered);
-    assert.equal(rejected.body.result.rejected.to, tier.silver);
+    assert.equal(rejected.body.rejected.to, tier.silver);
     const log = await h.call('channelAdmin', 'GET', `/api/audit-log?recordId=${other}`);
     const entry = log.body.data.find((e: { action: string }) => e.action === 'reject-tier-change');
     assert.equal(entry.after.reason, 'Wait for the Q1 review.');

@@ -252,7 +252,7 @@ describe('event types of real changes', () => {
       expectedCloseOn: '2027-03-31',
       product: 'Security Suite',
     });
-    assert.equal(registered.status, 200, JSON.stringify(registered.body));
+    assert.equal(registered.status, 201, JSON.stringify(registered.body));
     const types = async (recordId: string) =>
       (
         await h.store.db
@@ -263,7 +263,7 @@ describe('event types of real changes', () => {
           .execute()
       ).map((e) => e.type);
     assert.deepEqual(await types(h.records.A.get('partner')!), ['partner.tierChanged']);
-    const registrationTypes = await types(registered.body.id);
+    const registrationTypes = await types(registered.body.record.id);
     assert.ok(registrationTypes.includes('dealRegistration.approved'), registrationTypes.join());
     assert.ok(
       registrationTypes.every((type) => type.startsWith('dealRegistration.')),
@@ -272,7 +272,7 @@ describe('event types of real changes', () => {
     const audit = await h.store.db
       .selectFrom('audit_log')
       .select('action')
-      .where('record_id', '=', registered.body.id)
+      .where('record_id', '=', registered.body.record.id)
       .execute();
     assert.deepEqual(
       audit.map((entry) => entry.action),
