@@ -13,9 +13,10 @@ import { intakePaths } from '../intake/paths.ts';
 import { importPaths } from '../imports/paths.ts';
 import { webhookEvents, webhookPaths } from '../webhooks/paths.ts';
 import { identityPaths } from '../identity/paths.ts';
-import { problemResponse } from './openapiParts.ts';
+import { jsonAnswer, jsonBody, listOf, problemResponse } from './openapiParts.ts';
 import { filterFields, rolesReading, sortFields } from './listQuery.ts';
 import type { PrmObject } from '../../../shared/src/schema/object.ts';
+import { roles } from '../../../shared/src/schema/roles.ts';
 
 type Json = Record<string, unknown>;
 
@@ -87,6 +88,51 @@ function queryValueSchema(property: Json | undefined): Json {
   const { description: _description, default: _default, 'x-prm-lookup': _lookup, ...schema } = property;
   return schema.type === 'array' || schema.anyOf ? { type: 'string' } : schema;
 }
+
+const etagHeader = { description: 'The version, for If-Match', schema: { type: 'string', example: '"3"' } };
+const locationHeader = { description: 'Where the new record is read', schema: { type: 'string' } };
+/** Every action's answer: the record, and anything else beside it under its own name (docs/api.md). */
+const withRecord = (ref: Json): Json => ({
+  type: 'object',
+  required: ['record'],
+  properties: { record: ref },
+  additionalProperties: true,
+});
+const signedIn = {
+  type: 'object',
+  required: ['user'],
+  properties: {
+    user: {
+      type: 'object',
+      properties: {
+        userId: { type: 'string' },
+        name: { type: 'string' },
+        email: { type: 'string' },
+        role: { type: 'string', enum: [...roles] },
+        partnerId: { type: ['string', 'null'], description: 'The partner of a partner user' },
+      },
+    },
+  },
+};
+const auditEntry = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    at: { type: 'string', format: 'date-time' },
+    actorId: { type: ['string', 'null'] },
+    actorRole: { type: 'string' },
+    object: { type: 'string' },
+    recordId: { type: 'string' },
+    action: { type: 'string' },
+    before: {},
+    after: {},
+  },
+};
+/** A collection action that changes nothing answers a report of its own shape (docs/api.md). */
+const report = {
+  description: 'The report; a report with one item per record holds them in `data`',
+  content: { 'application/json': { schema: { type: 'object' } } },
+};
 
 export function openApiDocument(actions: readonly ActionDefinition[] = []): Json {
   const paths: Json = {};
@@ -222,7 +268,11 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
       ? (z.toJSONSchema(action.body, { unrepresentable: 'any', io: 'input' }) as Json)
       : { type: 'object' };
     delete body.$schema;
-    const description = `Allowed for: ${action.roles.join(', ')}.`;
+    const description =
+      'public' in action && action.public
+        ? 'Open to anyone, without signing in.'
+        : `Allowed for: ${action.roles.join(', ')}.`;
+    const ref = { $ref: `#/components/schemas/${object.name.charAt(0).toUpperCase()}${object.name.slice(1)}` };
     if (action.on === 'record') {
       paths[`${base}/{id}/${action.name}`] = {
         post: {
@@ -236,7 +286,11 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
           ],
           requestBody: { content: { 'application/json': { schema: body } } },
           responses: {
-            '200': { description: 'The record after the action, and its result' },
+            '200': {
+              description: 'The record after the action, and what else the action tells, each under its own name',
+              headers: { ETag: etagHeader },
+              content: { 'application/json': { schema: withRecord(ref) } },
+            },
             '404': problemResponse('No such record, or not yours'),
             '409': problemResponse('Not possible in the record\u2019s current state'),
             ...errors,
@@ -255,15 +309,25 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
                 in: 'query',
                 schema: (body.properties as Json)[name],
               })),
-              responses: { '200': { description: 'The result' }, ...errors },
+              responses: { '200': report, ...errors },
             }
           : {
               tags: [object.pluralLabel],
               summary: action.summary,
               description,
+              ...(action.public ? { security: [] } : {}),
               parameters: [idHeader],
               requestBody: { content: { 'application/json': { schema: body } } },
-              responses: { '200': { description: 'The result' }, ...errors },
+              responses: action.creates
+                ? {
+                    '201': {
+                      description: 'Created: the record, as a create answers it, and what else the action tells',
+                      headers: { ETag: etagHeader, Location: locationHeader },
+                      content: { 'application/json': { schema: withRecord(ref) } },
+                    },
+                    ...errors,
+                  }
+                : { '200': report, ...errors },
             };
       paths[`${base}/${action.name}`] = { [action.method.toLowerCase()]: operation };
     }
@@ -277,22 +341,36 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
       tags: ['Sign-in'],
       summary: 'Sign in with email and password; sets the session cookie',
       security: [],
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['email', 'password'],
-              properties: { email: { type: 'string' }, password: { type: 'string' } },
-            },
-          },
-        },
-      },
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['email', 'password'],
+        properties: { email: { type: 'string' }, password: { type: 'string' } },
+      }),
       responses: {
-        '200': { description: 'Signed in' },
+        '200': jsonAnswer('Signed in', signedIn),
         '401': problemResponse('Wrong email or password'),
         '422': problemResponse('Missing fields'),
+      },
+    },
+  };
+  paths['/api/auth/logout'] = {
+    post: {
+      tags: ['Sign-in'],
+      summary: 'Sign out: ends the session and clears its cookie (nothing to do without one)',
+      security: [],
+      responses: {
+        '204': { description: 'Signed out' },
+        '403': problemResponse('The request came from another site (Origin) with this session'),
+      },
+    },
+  };
+  paths['/api/auth/me'] = {
+    get: {
+      tags: ['Sign-in'],
+      summary: 'Who you are signed in as',
+      responses: {
+        '200': jsonAnswer('The user', signedIn),
+        '401': errors['401'],
       },
     },
   };
@@ -300,14 +378,45 @@ export function openApiDocument(actions: readonly ActionDefinition[] = []): Json
     post: {
       tags: ['Sign-in'],
       summary: 'Create a bearer API token for scripts (shown once)',
-      responses: { '201': { description: 'The token' }, ...errors },
+      parameters: [idHeader],
+      requestBody: jsonBody({
+        type: 'object',
+        properties: { name: { type: 'string', description: 'What the token is for, e.g. "nightly export"' } },
+      }),
+      responses: {
+        '201': {
+          description: 'The token, shown only in this answer (only its SHA-256 is kept)',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['id', 'token'],
+                properties: {
+                  id: { type: 'string' },
+                  token: { type: 'string', description: 'Send as Authorization: Bearer <token>' },
+                },
+              },
+            },
+          },
+        },
+        '401': errors['401'],
+        '422': errors['422'],
+      },
     },
   };
   paths['/api/audit-log'] = {
     get: {
       tags: ['Audit'],
       summary: 'Who changed what, when, before and after (channel admins)',
-      responses: { '200': { description: 'Entries, newest first' }, ...errors },
+      parameters: [
+        { name: 'object', in: 'query', schema: { type: 'string', example: 'user' } },
+        { name: 'recordId', in: 'query', schema: { type: 'string' } },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+      ],
+      responses: {
+        '200': jsonAnswer('Entries, newest first', listOf(auditEntry)),
+        ...errors,
+      },
     },
   };
   return {

@@ -8,3 +8,19 @@ export const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
+
+/** A JSON answer described by its schema. */
+export const jsonAnswer = (description: string, schema: object) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** A required JSON request body described by its schema. */
+export const jsonBody = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
+
+/** A list answer: `{ data: [item] }`. */
+export const listOf = (item: object) => ({
+  type: 'object',
+  required: ['data'],
+  properties: { data: { type: 'array', items: item } },
+});

@@ -2,6 +2,7 @@
 import { problemResponse as problemDescribed } from '../http/openapiParts.ts';
 
 const problemResponse = problemDescribed('A problem document (RFC 9457)');
+const csv = { description: 'CSV, a header row first', content: { 'text/csv': { schema: { type: 'string' } } } };
 
 /** OpenAPI 3.1 paths of the CSV doors, merged into /api/docs.json. */
 export const importPaths: Record<string, unknown> = {
@@ -34,9 +35,10 @@ export const importPaths: Record<string, unknown> = {
       summary: 'Export the records you can see as CSV (the same rows and fields as the API; re-importable)',
       parameters: [{ name: 'collection', in: 'path', required: true, schema: { type: 'string', example: 'invoices' } }],
       responses: {
-        '200': { description: 'CSV', content: { 'text/csv': {} } },
+        '200': csv,
         '401': problemResponse,
         '403': problemResponse,
+        '404': problemResponse,
       },
     },
   },
@@ -51,7 +53,7 @@ export const importPaths: Record<string, unknown> = {
         { name: 'program', in: 'query', schema: { type: 'string' } },
       ],
       responses: {
-        '200': { description: 'CSV', content: { 'text/csv': {} } },
+        '200': csv,
         '401': problemResponse,
         '422': problemResponse,
       },

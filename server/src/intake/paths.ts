@@ -1,5 +1,5 @@
 /** The intake and xAPI doors in the OpenAPI document (merged by server/src/http/openapi.ts). */
-import { problemResponse as problem } from '../http/openapiParts.ts';
+import { jsonAnswer, jsonBody, listOf, problemResponse as problem } from '../http/openapiParts.ts';
 
 const adminErrors = {
   '401': problem('Not signed in'),
@@ -28,8 +28,27 @@ const xapiVersionHeader = {
   schema: { type: 'string', example: '1.0.3' },
 };
 const statement = { type: 'object', description: 'An xAPI 1.0.3 statement' };
+const intakeEvent = {
+  type: 'object',
+  properties: {
+    eventId: { type: 'string', description: 'The webhook-id the sender gave' },
+    type: { type: 'string' },
+    status: { type: 'string' },
+    result: { description: 'What the event did' },
+    receivedAt: { type: 'string', format: 'date-time' },
+  },
+};
+const intakeAnswer = {
+  type: 'object',
+  properties: { handled: { type: 'boolean' }, duplicate: { type: 'boolean' }, result: {} },
+  additionalProperties: true,
+};
 const xapiErrors = {
-  '400': problem('A statement is not valid or cannot be placed; `errors` names it, e.g. statement[2].actor.mbox'),
+  // The xAPI specification asks for 400 on a bad statement; the rest of the PRM API answers 422 (docs/api.md).
+  '400': problem(
+    'A statement is not valid or cannot be placed; `errors` names it, e.g. statement[2].actor.mbox. ' +
+      'xAPI answers 400 here, not the 422 of the rest of the API, because the xAPI specification requires it.',
+  ),
   '401': problem('No valid PRM API token (Basic password or Bearer)'),
   '403': problem('The token’s user is not a channel admin or channel manager'),
   '409': problem('A different statement was received before under this id'),
@@ -40,27 +59,20 @@ export const intakePaths = {
     get: {
       tags: ['Intake'],
       summary: 'The systems allowed to post events (channel admins)',
-      responses: { '200': { description: '`{ data: [sender] }`' }, ...adminErrors },
+      responses: { '200': jsonAnswer('The senders', listOf(sender)), ...adminErrors },
     },
     post: {
       tags: ['Intake'],
       summary: 'Register a sender; answers its shared secret once',
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['name'],
-              properties: {
-                name: sender.properties.name,
-                scheme: sender.properties.scheme,
-                description: { type: 'string' },
-              },
-            },
-          },
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['name'],
+        properties: {
+          name: sender.properties.name,
+          scheme: sender.properties.scheme,
+          description: { type: 'string' },
         },
-      },
+      }),
       responses: {
         '201': { description: 'The sender and its secret', content: { 'application/json': { schema: withSecret } } },
         '422': problem('Name not valid or taken, or unknown scheme'),
@@ -73,7 +85,7 @@ export const intakePaths = {
     get: {
       tags: ['Intake'],
       summary: 'One sender (without its secret)',
-      responses: { '200': { description: 'The sender' }, '404': problem('No such sender'), ...adminErrors },
+      responses: { '200': jsonAnswer('The sender', sender), '404': problem('No such sender'), ...adminErrors },
     },
     delete: {
       tags: ['Intake'],
@@ -105,7 +117,7 @@ export const intakePaths = {
       tags: ['Intake'],
       summary: 'The latest events received from the sender and what they did',
       responses: {
-        '200': { description: '`{ data: [event] }`, newest first' },
+        '200': jsonAnswer('The events, newest first', listOf(intakeEvent)),
         '404': problem('No such sender'),
         ...adminErrors,
       },
@@ -135,8 +147,11 @@ export const intakePaths = {
         },
       },
       responses: {
-        '200': { description: 'Handled (`handled: true`, with the result), or a redelivery (`duplicate: true`)' },
-        '202': { description: 'Accepted and recorded; no handler for this type (`handled: false`)' },
+        '200': jsonAnswer(
+          'Handled (`handled: true`, with the result), or a redelivery (`duplicate: true`)',
+          intakeAnswer,
+        ),
+        '202': jsonAnswer('Accepted and recorded; no handler for this type (`handled: false`)', intakeAnswer),
         '400': problem('Body not UTF-8 JSON'),
         '401': problem('Headers missing, timestamp outside the 5-minute window, or no matching signature'),
         '404': problem('No such sender'),
@@ -151,7 +166,14 @@ export const intakePaths = {
       tags: ['xAPI'],
       summary: 'The xAPI versions spoken',
       security: [],
-      responses: { '200': { description: '`{ version: ["1.0.3"] }`' } },
+      responses: {
+        '200': jsonAnswer('The versions', {
+          type: 'object',
+          required: ['version'],
+          properties: { version: { type: 'array', items: { type: 'string', example: '1.0.3' } } },
+        }),
+        '404': problem('Nothing else is served under /xapi/about'),
+      },
     },
   },
   '/xapi/statements': {

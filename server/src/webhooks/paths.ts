@@ -3,7 +3,7 @@
  * events themselves: the document's `webhooks` section, one entry per type of the catalog.
  */
 import { prmObjects } from '../../../shared/src/schema/registry.ts';
-import { problemResponse } from '../http/openapiParts.ts';
+import { jsonAnswer, listOf, problemResponse } from '../http/openapiParts.ts';
 import { eventCatalog, outsideObjects } from './catalog.ts';
 
 const problem = problemResponse('A problem document (RFC 9457).');
@@ -23,6 +23,45 @@ const subscriptionInput = {
     active: { type: 'boolean' },
   },
 };
+const subscription = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string' },
+    description: { type: ['string', 'null'] },
+    eventTypes: { type: 'array', items: { type: 'string' } },
+    active: { type: 'boolean' },
+    disabledReason: { type: ['string', 'null'], description: 'Why the server turned it off, if it did' },
+    previousSecretExpiresAt: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'Until when the secret from before the last rotation still signs',
+    },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+};
+const withSecret = {
+  allOf: [
+    subscription,
+    { type: 'object', properties: { secret: { type: 'string', description: 'whsec_…, shown once' } } },
+  ],
+};
+const delivery = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    eventId: { type: 'string' },
+    eventType: { type: 'string' },
+    status: { type: 'string' },
+    attempts: { type: 'integer' },
+    lastStatusCode: { type: ['integer', 'null'] },
+    lastError: { type: ['string', 'null'] },
+    nextAttemptAt: { type: ['string', 'null'], format: 'date-time' },
+    deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+};
 const tags = ['Webhooks'];
 
 export const webhookPaths: Record<string, unknown> = {
@@ -35,7 +74,7 @@ export const webhookPaths: Record<string, unknown> = {
         content: { 'application/json': { schema: { ...subscriptionInput, required: ['url', 'eventTypes'] } } },
       },
       responses: {
-        '201': { description: 'The subscription and its `secret` (whsec_...).' },
+        '201': jsonAnswer('The subscription and its `secret` (whsec_...).', withSecret),
         '422': problem,
         ...forbidden,
       },
@@ -43,7 +82,7 @@ export const webhookPaths: Record<string, unknown> = {
     get: {
       tags,
       summary: 'Every subscription.',
-      responses: { '200': { description: '`{ data: [...] }`' }, ...forbidden },
+      responses: { '200': jsonAnswer('The subscriptions', listOf(subscription)), ...forbidden },
     },
   },
   '/api/webhooks/subscriptions/{id}': {
@@ -51,13 +90,13 @@ export const webhookPaths: Record<string, unknown> = {
     get: {
       tags,
       summary: 'One subscription.',
-      responses: { '200': { description: 'The subscription.' }, '404': problem, ...forbidden },
+      responses: { '200': jsonAnswer('The subscription.', subscription), '404': problem, ...forbidden },
     },
     patch: {
       tags,
       summary: 'Change the URL, event types, description, or (de)activate.',
       requestBody: { required: true, content: { 'application/json': { schema: subscriptionInput } } },
-      responses: { '200': { description: 'The subscription.' }, '422': problem, '404': problem, ...forbidden },
+      responses: { '200': jsonAnswer('The subscription.', subscription), '422': problem, '404': problem, ...forbidden },
     },
     delete: {
       tags,
@@ -71,7 +110,11 @@ export const webhookPaths: Record<string, unknown> = {
       tags,
       summary:
         'A new signing secret, shown only in this answer; for 24 hours deliveries are signed with both the old and the new one.',
-      responses: { '200': { description: 'The subscription and its new `secret`.' }, '404': problem, ...forbidden },
+      responses: {
+        '200': jsonAnswer('The subscription and its new `secret`.', withSecret),
+        '404': problem,
+        ...forbidden,
+      },
     },
   },
   '/api/webhooks/subscriptions/{id}/replay': {
@@ -139,9 +182,10 @@ export const webhookPaths: Record<string, unknown> = {
         },
       ],
       responses: {
-        '200': {
-          description: '`{ data: [...], next }`: `next` is the cursor of the following page, null on the last.',
-        },
+        '200': jsonAnswer('`next` is the cursor of the following page, null on the last.', {
+          ...listOf(delivery),
+          properties: { ...listOf(delivery).properties, next: { type: ['string', 'null'] } },
+        }),
         '404': problem,
         '422': problem,
         ...forbidden,

@@ -53,6 +53,17 @@ describe('the OpenAPI document says what records and lists hold', () => {
   });
 });
 
+describe('the OpenAPI document says where validation is not 422', () => {
+  it('xAPI operations answer 400 for a bad statement, as the xAPI specification asks, and say so', async () => {
+    const document = openApiDocument(await loadActions()) as Json;
+    for (const method of ['post', 'put']) {
+      const responses = document.paths['/xapi/statements'][method].responses;
+      assert.equal(responses['422'], undefined, method);
+      assert.match(responses['400'].description, /xAPI specification/, method);
+    }
+  });
+});
+
 describe('a declared filter is one the list accepts', () => {
   let h: Harness;
   before(async () => {
