@@ -10,6 +10,7 @@ import { roles, type Role } from '../../../shared/src/schema/roles.ts';
 import { createUser, sessionCookie, startSession } from '../auth/identity.ts';
 import type { Actor } from '../auth/policy.ts';
 import type { Tx } from '../store/repository.ts';
+import { auditUser, userView } from './userAudit.ts';
 import type { Doors } from '../http/app.ts';
 import { mapClaims, type ClaimMapping } from './claims.ts';
 
@@ -136,7 +137,12 @@ async function userForSignIn(
     : ((await tx.db.selectFrom('app_user').selectAll().where('email', '=', mapped.email).executeTakeFirst()) as
         UserRow | undefined);
   const existing = bySubject ?? byEmail;
-  if (!existing) return createUser(tx, now, { ...mapped, externalId: subject });
+  if (!existing) {
+    const created = await createUser(tx, now, { ...mapped, externalId: subject });
+    // The person signing in is the one who causes it: the entry names them.
+    await auditUser(tx, now, created, created.userId, 'sso_create', null);
+    return created;
+  }
   if (!existing.active) return `The PRM user ${existing.email} is deactivated; ask a channel admin to reactivate it.`;
   if (byEmail && byEmail.external_id && byEmail.external_id !== subject)
     return `The PRM user ${byEmail.email} is already linked to another single sign-on account; ask a channel admin to check it.`;
@@ -146,6 +152,7 @@ async function userForSignIn(
       return `The identity provider now gives ${existing.email} the email ${mapped.email}, which another PRM user has; ask a channel admin to resolve it.`;
   }
   // The identity provider is the source of truth for who the person is: role and partner follow it.
+  const before = await userView(tx, existing.id);
   await tx.db
     .updateTable('app_user')
     .set({
@@ -158,7 +165,9 @@ async function userForSignIn(
     })
     .where('id', '=', existing.id)
     .execute();
-  return { userId: existing.id, ...mapped };
+  const signedIn = { userId: existing.id, ...mapped };
+  await auditUser(tx, now, signedIn, existing.id, bySubject ? 'sso_update' : 'sso_link', before);
+  return signedIn;
 }
 
 export async function registerOidcRoutes(app: FastifyInstance, doors: Doors): Promise<void> {

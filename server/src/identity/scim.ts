@@ -15,6 +15,8 @@ import { HttpProblem } from '../http/problems.ts';
 import type { Doors } from '../http/app.ts';
 import type { Tx } from '../store/repository.ts';
 import { ScimError, scimFilter } from './scimFilter.ts';
+import { auditUser, updateKind, userView } from './userAudit.ts';
+import type { Actor } from '../auth/policy.ts';
 
 const userSchema = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const groupSchema = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -249,7 +251,8 @@ async function loadUser(tx: Tx, id: string): Promise<UserRow> {
   return row;
 }
 
-async function writeUser(tx: Tx, now: Date, current: UserRow, resource: Json): Promise<void> {
+async function writeUser(tx: Tx, now: Date, current: UserRow, resource: Json, actor: Actor): Promise<void> {
+  const before = await userView(tx, current.id);
   if (resource.id !== undefined && resource.id !== current.id)
     throw new ScimError(
       400,
@@ -268,6 +271,7 @@ async function writeUser(tx: Tx, now: Date, current: UserRow, resource: Json): P
     .where('id', '=', current.id)
     .execute();
   if (!columns.active) await endUserAccess(tx, current.id);
+  await auditUser(tx, now, actor, current.id, updateKind, before);
 }
 
 // ——— PATCH (RFC 7644 §3.5.2) ———
@@ -386,8 +390,9 @@ const memberIds = (value: unknown, field: string): string[] => {
   });
 };
 
-async function setRole(tx: Tx, now: Date, userId: string, role: Role): Promise<void> {
+async function setRole(tx: Tx, now: Date, userId: string, role: Role, actor: Actor): Promise<void> {
   const user = await loadUser(tx, userId);
+  const before = await userView(tx, userId);
   if (roleDefinitions[role].isPartnerUser !== Boolean(user.partner_id))
     throw new ScimError(
       400,
@@ -397,18 +402,21 @@ async function setRole(tx: Tx, now: Date, userId: string, role: Role): Promise<v
         : `members: user ${user.email} belongs to a partner, so cannot be a ${role}; clear its organization first.`,
     );
   await tx.db.updateTable('app_user').set({ role, updated_at: now.toISOString() }).where('id', '=', userId).execute();
+  await auditUser(tx, now, actor, userId, 'role_change', before);
 }
 
 /** Leaving a role's group: a partner user falls back to partnerRep; a vendor user has no safe role left, so is deactivated. */
-async function leaveRole(tx: Tx, now: Date, userId: string, role: Role): Promise<void> {
+async function leaveRole(tx: Tx, now: Date, userId: string, role: Role, actor: Actor): Promise<void> {
   const user = await loadUser(tx, userId);
   if (user.role !== role) return;
+  const before = await userView(tx, userId);
   if (user.partner_id) {
     await tx.db
       .updateTable('app_user')
       .set({ role: 'partnerRep', updated_at: now.toISOString() })
       .where('id', '=', userId)
       .execute();
+    await auditUser(tx, now, actor, userId, 'role_change', before);
     return;
   }
   await tx.db
@@ -417,6 +425,7 @@ async function leaveRole(tx: Tx, now: Date, userId: string, role: Role): Promise
     .where('id', '=', userId)
     .execute();
   await endUserAccess(tx, userId);
+  await auditUser(tx, now, actor, userId, 'deactivate', before);
 }
 
 /**
@@ -684,6 +693,7 @@ export async function registerScimRoutes(app: FastifyInstance, doors: Doors): Pr
               updated_at: now.toISOString(),
             })
             .execute();
+          await auditUser(tx, now, request.actor!, id, 'create', null);
           return loadUser(tx, id);
         });
         const resource = userResource(row, base(request));
@@ -693,7 +703,7 @@ export async function registerScimRoutes(app: FastifyInstance, doors: Doors): Pr
       scim.put('/Users/:id', async (request) => {
         const { id } = request.params as { id: string };
         const row = await write(request, async (tx) => {
-          await writeUser(tx, doors.now(), await loadUser(tx, id), request.body as Json);
+          await writeUser(tx, doors.now(), await loadUser(tx, id), request.body as Json, request.actor!);
           return loadUser(tx, id);
         });
         return userResource(row, base(request));
@@ -707,7 +717,7 @@ export async function registerScimRoutes(app: FastifyInstance, doors: Doors): Pr
           const after: Json = structuredClone(before);
           for (const operation of operations) applyOperation(after, operation.op, operation.path, operation.value);
           emailsToUserName(before, after);
-          await writeUser(tx, doors.now(), current, after);
+          await writeUser(tx, doors.now(), current, after, request.actor!);
           return loadUser(tx, id);
         });
         return userResource(row, base(request));
@@ -716,8 +726,10 @@ export async function registerScimRoutes(app: FastifyInstance, doors: Doors): Pr
         const { id } = request.params as { id: string };
         await write(request, async (tx) => {
           await loadUser(tx, id);
+          const before = await userView(tx, id);
           // Sessions and tokens go with the user (on delete cascade).
           await tx.db.deleteFrom('app_user').where('id', '=', id).execute();
+          await auditUser(tx, doors.now(), request.actor!, id, 'delete', before);
         });
         return reply.code(204).send();
       });
@@ -777,8 +789,8 @@ export async function registerScimRoutes(app: FastifyInstance, doors: Doors): Pr
           const present = (await tx.db.selectFrom('app_user').select('id').where('role', '=', role).execute()).map(
             (row) => String(row.id),
           );
-          for (const id of present) if (!wanted.includes(id)) await leaveRole(tx, now, id, role);
-          for (const id of wanted) await setRole(tx, now, id, role);
+          for (const id of present) if (!wanted.includes(id)) await leaveRole(tx, now, id, role, request.actor!);
+          for (const id of wanted) await setRole(tx, now, id, role, request.actor!);
         });
         return (await groupsOf(request)).find((item) => item.id === role)!;
       });
@@ -800,15 +812,15 @@ export async function registerScimRoutes(app: FastifyInstance, doors: Doors): Pr
                 `The path ${JSON.stringify(target)} is not a Group attribute that can change; use members.`,
               );
             const ids = filtered ? [filtered[1]!] : memberIds(path ? value : (value as Json).members, 'members');
-            if (op === 'remove') for (const id of ids) await leaveRole(tx, now, id, role);
+            if (op === 'remove') for (const id of ids) await leaveRole(tx, now, id, role, request.actor!);
             else {
               if (op === 'replace' && !filtered) {
                 const present = (
                   await tx.db.selectFrom('app_user').select('id').where('role', '=', role).execute()
                 ).map((row) => String(row.id));
-                for (const id of present) if (!ids.includes(id)) await leaveRole(tx, now, id, role);
+                for (const id of present) if (!ids.includes(id)) await leaveRole(tx, now, id, role, request.actor!);
               }
-              for (const id of ids) await setRole(tx, now, id, role);
+              for (const id of ids) await setRole(tx, now, id, role, request.actor!);
             }
           }
         });

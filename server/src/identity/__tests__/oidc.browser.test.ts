@@ -135,6 +135,15 @@ for (const dialect of ['sqlite', 'postgres'] as const)
       const second = (await (await again.context.request.get(`${h.base}/api/auth/me`)).json()).user;
       assert.equal(second.userId, user.userId);
       await again.context.close();
+      // The first sign-in created the user: in the audit log (and so as an event), without a secret.
+      const log = await h.call('channelAdmin', 'GET', `/api/audit-log?object=user&recordId=${user.userId}`);
+      assert.deepEqual(
+        log.body.data.map((entry: { action: string }) => entry.action),
+        ['sso_create'],
+        'a second sign-in that changes nothing writes no entry',
+      );
+      assert.equal(log.body.data[0].after.singleSignOn, true);
+      assert.ok(!/password|hash|token/i.test(JSON.stringify(log.body)));
     });
 
     it('refuses an unknown role with a page that says what to fix, and no session', async () => {

@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { createApiToken, sessionCookie, startSession } from '../../auth/identity.ts';
 import type { Role } from '../../../../shared/src/schema/roles.ts';
+import { randomBytes } from 'node:crypto';
+import { secretBox } from '../../auth/secrets.ts';
+import { createSubscription } from '../../webhooks/subscriptions.ts';
+import { forgetSubscriptions } from '../../webhooks/outbox.ts';
 
 const enterprise = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const prm = 'urn:prm:params:scim:schemas:extension:prm:2.0:User';
@@ -50,6 +54,61 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       partnerA = h.records.A.get('partner')!;
     });
     after(() => h.close());
+
+    it('writes each SCIM change to a user to the audit log as object user, without secrets, and as user.* events', async () => {
+      await h.store.transaction((t) =>
+        createSubscription(
+          t,
+          secretBox(randomBytes(32)),
+          new Date(),
+          { allowPrivate: true },
+          {
+            url: 'http://127.0.0.1:9/users',
+            eventTypes: ['user.*'],
+          },
+        ),
+      );
+      forgetSubscriptions(h.store.db);
+      const created = await scim('POST', '/Users', oktaUser('audited@partner-a.example'));
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const id = created.body.id;
+      const patch = (Operations: unknown[]) => scim('PATCH', `/Users/${id}`, { schemas: [patchOp], Operations });
+      assert.equal((await patch([{ op: 'replace', path: 'displayName', value: 'Audited Person' }])).status, 200);
+      assert.equal((await patch([{ op: 'replace', path: 'active', value: false }])).status, 200);
+      assert.equal((await patch([{ op: 'replace', path: 'active', value: true }])).status, 200);
+      const group = await scim('PATCH', '/Groups/partnerAdmin', {
+        schemas: [patchOp],
+        Operations: [{ op: 'add', path: 'members', value: [{ value: id }] }],
+      });
+      assert.equal(group.status, 204, JSON.stringify(group.body));
+      assert.equal((await scim('DELETE', `/Users/${id}`)).status, 204);
+
+      const log = await h.call('channelAdmin', 'GET', `/api/audit-log?object=user&recordId=${id}`);
+      const entries = [...log.body.data].reverse();
+      assert.deepEqual(
+        entries.map((entry: { action: string }) => entry.action),
+        ['create', 'update', 'deactivate', 'reactivate', 'role_change', 'delete'],
+      );
+      assert.ok(entries.every((entry: { actorId: string }) => entry.actorId === h.admin.userId));
+      assert.equal(entries[0].after.email, 'audited@partner-a.example');
+      assert.equal(entries[4].before.role, 'partnerRep');
+      assert.equal(entries[4].after.role, 'partnerAdmin');
+      assert.equal(entries[5].after, null);
+      const text = JSON.stringify(log.body);
+      assert.ok(!/password|hash|token|secret/i.test(text), text);
+      const events = await h.store.db.selectFrom('webhook_event').select('type').where('record_id', '=', id).execute();
+      assert.deepEqual(
+        events.map((event) => event.type).sort(),
+        [
+          'user.created',
+          'user.deactivate',
+          'user.deleted',
+          'user.reactivate',
+          'user.role_change',
+          'user.updated',
+        ].sort(),
+      );
+    });
 
     it('creates, reads, filters, pages, patches, deactivates, reactivates and deletes a partner user', async () => {
       const created = await scim('POST', '/Users', oktaUser('Jo.Partner@partner-a.example'));
