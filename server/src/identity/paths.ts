@@ -1,3 +1,4 @@
+import { jsonAnswer, jsonBody, problemResponse as problem } from '../http/openapiParts.ts';
 /** OpenAPI 3.1 description of single sign-on and SCIM provisioning (merged into /api/docs.json). */
 type Json = Record<string, unknown>;
 const scimJson = (schema: Json) => ({ 'application/scim+json': { schema }, 'application/json': { schema } });
@@ -138,6 +139,49 @@ export const identityPaths: Record<string, unknown> = {
         '400': htmlPage('The sign-in expired or was not started in this browser (an HTML page).'),
         '401': htmlPage('The provider refused, or its answer could not be verified (an HTML page).'),
         '403': htmlPage('The claims do not map to a PRM user; the page says which claim to fix.'),
+      },
+    },
+  },
+  '/api/users/{id}/invitation': {
+    parameters: id,
+    post: {
+      tags: ssoTags,
+      summary:
+        'Invite a user to set a password: a single-use link valid for 7 days, shown only in this answer (channel admins)',
+      responses: {
+        '201': jsonAnswer('The invitation; the link carries the token after #', {
+          type: 'object',
+          required: ['userId', 'token', 'url', 'expiresAt'],
+          properties: {
+            userId: { type: 'string' },
+            token: { type: 'string' },
+            url: { type: 'string' },
+            expiresAt: { type: 'string', format: 'date-time' },
+          },
+        }),
+        '401': problem('Not signed in'),
+        '403': problem('Only channel admins invite'),
+        '404': problem('No such user'),
+        '409': problem('The user is deactivated'),
+      },
+    },
+  },
+  '/api/invitations/accept': {
+    post: {
+      tags: ssoTags,
+      summary: 'Set your password with an invitation (no sign-in); the invitation is then spent',
+      security: [],
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['token', 'password'],
+        properties: { token: { type: 'string' }, password: { type: 'string', minLength: 12 } },
+      }),
+      responses: {
+        '200': jsonAnswer('The password is set: sign in with this email', {
+          type: 'object',
+          properties: { email: { type: 'string' } },
+        }),
+        '422': problem('`token` used, replaced or expired, or `password` too short'),
       },
     },
   },

@@ -1,5 +1,6 @@
 /** The identity doors: single sign-on (OIDC) and SCIM provisioning. */
 import type { FastifyInstance } from 'fastify';
+import { registerInvitationRoutes } from './invitationRoutes.ts';
 import type { Doors } from '../http/app.ts';
 import { registerOidcRoutes } from './oidc.ts';
 import { registerScimRoutes } from './scim.ts';
@@ -7,4 +8,5 @@ import { registerScimRoutes } from './scim.ts';
 export async function registerIdentityRoutes(app: FastifyInstance, doors: Doors): Promise<void> {
   await registerOidcRoutes(app, doors);
   await registerScimRoutes(app, doors);
+  await registerInvitationRoutes(app, doors);
 }

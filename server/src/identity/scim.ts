@@ -16,6 +16,7 @@ import type { Doors } from '../http/app.ts';
 import type { Tx } from '../store/repository.ts';
 import { ScimError, scimFilter } from './scimFilter.ts';
 import { auditUser, updateKind, userView } from './userAudit.ts';
+import { issueInvitation } from './invitations.ts';
 import type { Actor } from '../auth/policy.ts';
 
 const userSchema = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -694,9 +695,23 @@ export async function registerScimRoutes(app: FastifyInstance, doors: Doors): Pr
             })
             .execute();
           await auditUser(tx, now, request.actor!, id, 'create', null);
-          return loadUser(tx, id);
+          // SCIM never sets a PRM password, so the new user gets an invitation to choose one; its link
+          // is answered here once, in the PRM extension (identity providers keep what they do not know).
+          const invitation = await issueInvitation(
+            tx,
+            now,
+            request.actor!,
+            id,
+            `${request.protocol}://${request.headers.host}`,
+          );
+          return { ...(await loadUser(tx, id)), invitation };
         });
-        const resource = userResource(row, base(request));
+        const { invitation, ...user } = row;
+        const resource = userResource(user, base(request));
+        resource[prmSchema] = {
+          ...resource[prmSchema],
+          invitation: { url: invitation.url, expiresAt: invitation.expiresAt },
+        };
         reply.header('Location', resource.meta.location);
         return send(reply, 201, resource);
       });

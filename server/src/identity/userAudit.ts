@@ -27,7 +27,9 @@ export type UserChange =
   | 'role_change'
   | 'sso_create'
   | 'sso_link'
-  | 'sso_update';
+  | 'sso_update'
+  | 'invite'
+  | 'invitation_accept';
 
 /** The user as an entry shows them: identity and access, nothing that signs in. */
 export async function userView(tx: Tx, userId: string): Promise<UserView | null> {
@@ -54,7 +56,7 @@ export async function userView(tx: Tx, userId: string): Promise<UserView | null>
     email: row.email,
     name: row.name,
     role: row.role,
-    partner: row.partner_id ?? null,
+    partnerId: row.partner_id ?? null,
     active: Boolean(row.active),
     scimExternalId: row.scim_external_id ?? null,
     singleSignOn: row.external_id !== null && row.external_id !== undefined,
@@ -92,4 +94,17 @@ export function updateKind(before: UserView | null, after: UserView | null): Use
   if (before && !before.active && after?.active) return 'reactivate';
   if (before && after && before.role !== after.role) return 'role_change';
   return 'update';
+}
+
+/** An entry for a change the user's view does not show (an invitation issued or used): before and after as given. */
+export async function auditUserEntry(
+  tx: Tx,
+  now: Date,
+  actor: Actor | null,
+  userId: string,
+  change: UserChange,
+  before: UserView | null,
+  after: UserView | null,
+): Promise<void> {
+  await audit(tx, now, actor, userObject, userId, change, before, after);
 }

@@ -7,8 +7,15 @@ import { testStores } from '../../store/__tests__/stores.ts';
 
 type Json = Record<string, any>;
 
-/** Served, but not API: the document itself, its browsable page and assets, and the root page. */
-const notApi = new Set(['GET /', 'GET /api/docs', 'GET /api/docs.json', 'GET /api/docs/assets/:file']);
+/** Served, but not API: the document, its page and assets, the root page, the invitation page and its script. */
+const notApi = new Set([
+  'GET /',
+  'GET /api/docs',
+  'GET /api/docs.json',
+  'GET /api/docs/assets/:file',
+  'GET /invitation',
+  'GET /invitation/page.js',
+]);
 
 const openApiPath = (url: string): string => url.replace(/:([A-Za-z]+)/g, '{$1}');
 const hasSchema = (response: Json | undefined): boolean =>
