@@ -10,6 +10,7 @@ export default [
     ignores: [
       '**/node_modules/**',
       'shared/src/generated/**',
+      'server/src/store/generated/**',
       'server/migrations/**',
       'data/**',
       '**/out/**',

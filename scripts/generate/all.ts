@@ -9,6 +9,7 @@ import { generateSalesforce, salesforceOutputs } from './salesforce.ts';
 import { generateHubspot, hubspotOutputs } from './hubspot.ts';
 import { generateDataverse, dataverseOutputs } from './dataverse.ts';
 import { generateSql, sqlOutputs, type ExistingMigrations } from './sql.ts';
+import { databaseOutputs, generateDatabase } from './database.ts';
 
 export const generators: Generator[] = [
   typescriptOutputs,
@@ -16,6 +17,7 @@ export const generators: Generator[] = [
   hubspotOutputs,
   dataverseOutputs,
   sqlOutputs,
+  databaseOutputs,
 ];
 
 export function listFiles(root: string, folder: string): string[] {
@@ -56,6 +58,7 @@ export function generateAll(schema: Schema, root: string): GeneratedFile[] {
     ...generateHubspot(schema),
     ...generateDataverse(schema),
     ...generateSql(schema, readMigrations(root)),
+    ...generateDatabase(schema),
   ];
 }
 

@@ -52,11 +52,16 @@ describe('adding a field to the schema', () => {
         `server/migrations/postgres/${newMigration}`,
         'server/migrations/snapshot.json',
         `server/migrations/sqlite/${newMigration}`,
+        'server/src/store/generated/database.ts',
         'shared/src/generated/types.ts',
         'shared/src/generated/validators.ts',
       ]);
 
       assert.match(after.get('shared/src/generated/types.ts')!, / {2}partnerReference: string \| null;/);
+      assert.match(
+        after.get('server/src/store/generated/database.ts')!,
+        /interface DealRegistrationTable \{[^}]* {2}partner_reference: string \| null;\n\}/,
+      );
       assert.match(
         after.get('shared/src/generated/validators.ts')!,
         / {2}partnerReference: z\.string\(\)\.max\(40, 'must be at most 40 characters'\)\.nullable\(\)\.optional\(\),/,
@@ -124,7 +129,7 @@ describe('adding a field to the schema', () => {
       `server/migrations/postgres/${newMigration}`,
       `server/migrations/sqlite/${newMigration}`,
     ]);
-    assert.equal(drift.changed.length, 10);
+    assert.equal(drift.changed.length, 11);
     assert.deepEqual(drift.stale, []);
   });
 

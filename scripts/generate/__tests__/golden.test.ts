@@ -32,6 +32,7 @@ import { generateSalesforce } from '../salesforce.ts';
 import { generateHubspot } from '../hubspot.ts';
 import { generateDataverse } from '../dataverse.ts';
 import { generateSql } from '../sql.ts';
+import { generateDatabase } from '../database.ts';
 import type { GeneratedFile } from '../files.ts';
 
 const goldenDir = join(import.meta.dirname, 'golden');
@@ -126,4 +127,5 @@ describe('generators against golden files', () => {
   it('Dataverse tables, columns and relationships', () => compare('dataverse', generateDataverse(schema)));
   it('SQL: the first migration from an empty snapshot', () =>
     compare('sql', generateSql(schema, { snapshot: { tables: [] }, files: [] })));
+  it("the store's table types for Kysely", () => compare('database', generateDatabase(schema)));
 });
