@@ -10,7 +10,8 @@ import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts'
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
 import { inputValidators } from '../../../shared/src/generated/validators.ts';
-import type { Certification, DealRegistration, Partner, Program, Tier } from '../../../shared/src/generated/types.ts';
+import type { ObjectName } from '../../../shared/src/schema/validate.ts';
+import type { Certification, DealRegistration, Partner, Tier } from '../../../shared/src/generated/types.ts';
 import {
   extendProtection,
   recordConflictCheck,
@@ -23,14 +24,12 @@ import { checkConflict } from '../../../shared/src/deals/conflictIndex.ts';
 import { opportunityFromRegistration } from '../../../shared/src/deals/conversion.ts';
 import { collectionAction, recordAction, type ActionContext } from '../http/actions.ts';
 import type { Actor } from '../auth/policy.ts';
-import { createRecord, findRecord, insertRecord, newRecord, type Tx } from '../store/repository.ts';
-import type { PrmRecord } from '../store/records.ts';
+import { createRecord, findRecord, findRecords, insertRecord, newRecord, type Tx } from '../store/repository.ts';
 import { lockCustomerWorld } from '../store/serialized.ts';
-import { runPrepared } from '../store/statements.ts';
 import { scheduleJobs, type NewJob } from '../jobs/queue.ts';
 import { knownCustomers } from '../deals/knownCustomers.ts';
 
-const object = (name: string) => objectNamed(prmObjects, name);
+const object = <Name extends ObjectName>(name: Name) => objectNamed(prmObjects, name);
 const managers = ['channelAdmin', 'channelManager'] as const;
 const partnerUsers = ['partnerAdmin', 'partnerRep'] as const;
 
@@ -72,11 +71,11 @@ interface ProgramOfPartner {
 
 /** The partner's program and tier, and the policy they give. */
 export async function policyFor(tx: Tx, partnerId: string): Promise<ProgramOfPartner> {
-  const partner = (await findRecord(tx, object('partner'), partnerId)) as unknown as Partner | undefined;
+  const partner = await findRecord(tx, object('partner'), partnerId);
   if (!partner) throw new ValidationError([{ field: 'partner', message: 'must be the id of an existing partner' }]);
-  const tier = partner.tier ? ((await findRecord(tx, object('tier'), partner.tier)) as unknown as Tier) : null;
+  const tier = partner.tier ? ((await findRecord(tx, object('tier'), partner.tier)) ?? null) : null;
   const programId = partner.program ?? tier?.program;
-  const program = programId ? ((await findRecord(tx, object('program'), programId)) as unknown as Program) : null;
+  const program = programId ? ((await findRecord(tx, object('program'), programId)) ?? null) : null;
   const programFields = program ?? {
     protectionDays: null,
     extensionPolicy: null,
@@ -86,19 +85,8 @@ export async function policyFor(tx: Tx, partnerId: string): Promise<ProgramOfPar
   return { policy: registrationPolicy(programFields, tier), tier, partner };
 }
 
-async function certificationsOf(tx: Tx, partnerId: string): Promise<Certification[]> {
-  const { rows } = await runPrepared<{ partner_id: string; status: string; expires_on: string | null }>(
-    tx,
-    'certifications-of-partner',
-    [partnerId],
-    (db, [partner]) =>
-      db.selectFrom('certification').select(['partner_id', 'status', 'expires_on']).where('partner_id', '=', partner),
-  );
-  return rows.map((row) => ({
-    partner: row.partner_id,
-    status: row.status,
-    expiresOn: row.expires_on,
-  })) as unknown as Certification[];
+function certificationsOf(tx: Tx, partnerId: string): Promise<Certification[]> {
+  return findRecords(tx, object('certification'), { partner: partnerId });
 }
 
 /**
@@ -226,11 +214,10 @@ const registrationForm = inputValidators.dealRegistration
 
 async function transition(
   context: ActionContext,
-  record: PrmRecord,
+  registration: DealRegistration,
   to: RegistrationStatus,
   extra: { reason?: string | null; opportunityId?: string | null } = {},
 ) {
-  const registration = record as unknown as DealRegistration;
   const { policy } = await policyFor(context.tx, registration.partner);
   const result = transitionRegistration(registration, to, {
     actor: coreActor(context.actor),
@@ -270,13 +257,9 @@ export const actions = [
         context.actor,
         object('dealRegistration'),
         { ...body, status: 'draft' },
-        { byRules: true, known: [programOfPartner.partner as unknown as PrmRecord] },
+        { byRules: true, known: [programOfPartner.partner] },
       );
-      const { changes, result } = await submitRegistration(
-        context,
-        draft as unknown as DealRegistration,
-        programOfPartner,
-      );
+      const { changes, result } = await submitRegistration(context, draft, programOfPartner);
       const saved = await insertRecord(
         context.tx,
         context.now,
@@ -293,7 +276,7 @@ export const actions = [
     name: 'submit',
     summary: 'Submit a draft registration: validation, conflict check, automatic approval where the tier allows',
     roles: [...partnerUsers, ...managers],
-    run: (context, record) => submitRegistration(context, record as unknown as DealRegistration),
+    run: (context, registration) => submitRegistration(context, registration),
   }),
   recordAction({
     object: 'dealRegistration',
@@ -341,8 +324,7 @@ export const actions = [
         .max(365, 'must be at most 365'),
       reason: z.string().max(2000).optional(),
     }),
-    async run(context, record, body) {
-      const registration = record as unknown as DealRegistration;
+    async run(context, registration, body) {
       const { policy } = await policyFor(context.tx, registration.partner);
       const result = extendProtection(registration, body.days, {
         actor: coreActor(context.actor),
@@ -362,8 +344,7 @@ export const actions = [
     body: z.strictObject({
       vendorEngagedAt: z.iso.datetime({ offset: true, error: 'must be a date and time in ISO 8601' }).optional(),
     }),
-    async run(context, record, body) {
-      const registration = record as unknown as DealRegistration;
+    async run(context, registration, body) {
       const at = context.now.toISOString();
       const draft = opportunityFromRegistration(registration, at, body.vendorEngagedAt ?? null);
       const opportunity = await createRecord(

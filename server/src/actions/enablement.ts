@@ -5,15 +5,15 @@
  */
 import { z } from 'zod';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import type { ObjectName } from '../../../shared/src/schema/validate.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
-import type { Course, Enrollment } from '../../../shared/src/generated/types.ts';
 import { completeInPortal } from '../../../shared/src/enablement/completions.ts';
 import { certificationEarned } from '../../../shared/src/enablement/certifications.ts';
 import { recordAction } from '../http/actions.ts';
 import { createRecord, findRecord } from '../store/repository.ts';
 import { programRules } from './metrics.ts';
 
-const object = (name: string) => objectNamed(prmObjects, name);
+const object = <Name extends ObjectName>(name: Name) => objectNamed(prmObjects, name);
 
 export const actions = [
   recordAction({
@@ -24,11 +24,9 @@ export const actions = [
     body: z.strictObject({
       score: z.number('must be a number from 0 to 100').min(0).max(100).nullable().optional(),
     }),
-    async run({ tx, now }, record, body) {
-      const enrollment = record as unknown as Enrollment;
-      const found = await findRecord(tx, object('course'), enrollment.course);
-      if (!found) throw new ValidationError([{ field: 'course', message: 'must refer to an existing course' }]);
-      const course = found as unknown as Course;
+    async run({ tx, now }, enrollment, body) {
+      const course = await findRecord(tx, object('course'), enrollment.course);
+      if (!course) throw new ValidationError([{ field: 'course', message: 'must refer to an existing course' }]);
       const completed = completeInPortal(enrollment, course, body.score ?? null, now.toISOString());
       // Completing twice is a no-op in the core; it must not grant a second certification either.
       if (completed === enrollment) return { changes: {}, result: { certification: null } };

@@ -11,14 +11,7 @@
 import { z } from 'zod';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
-import type {
-  FundClaim,
-  FundRequest,
-  MdfAllocation,
-  MdfBudget,
-  Partner,
-  Tier,
-} from '../../../shared/src/generated/types.ts';
+import type { FundRequest, MdfAllocation, MdfBudget } from '../../../shared/src/generated/types.ts';
 import { allocateBudget, remainingBalance } from '../../../shared/src/mdf/allocation.ts';
 import { decideFundRequest, submitFundRequest } from '../../../shared/src/mdf/fundRequests.ts';
 import {
@@ -39,36 +32,40 @@ import {
   writeUpdate,
   type Tx,
 } from '../store/repository.ts';
-import type { PrmRecord } from '../store/records.ts';
+import type { RecordOf } from '../store/records.ts';
+import type { ObjectName } from '../../../shared/src/schema/validate.ts';
 import { listAll } from './metrics.ts';
 
-const object = (name: string) => objectNamed(prmObjects, name);
+const object = <Name extends ObjectName>(name: Name) => objectNamed(prmObjects, name);
 const managers = ['channelAdmin', 'channelManager'] as const;
 
-type Stored<T> = T & PrmRecord;
-
 /** A record the action's record refers to. Missing means the data is broken, which the caller must hear about. */
-async function referenced<T>(tx: Tx, objectName: string, id: string | null, field: string): Promise<Stored<T>> {
+async function referenced<Name extends ObjectName>(
+  tx: Tx,
+  objectName: Name,
+  id: string | null,
+  field: string,
+): Promise<RecordOf<Name>> {
   const found = id ? await findRecord(tx, object(objectName), id) : undefined;
   if (!found)
     throw new ValidationError([
       { field, message: `must refer to an existing ${object(objectName).label.toLowerCase()}` },
     ]);
-  return found as Stored<T>;
+  return found;
 }
 
 /** The allocation a request draws on; it must be the requesting partner's, in the request's budget. */
-async function allocationOf(tx: Tx, request: FundRequest, budget: MdfBudget): Promise<Stored<MdfAllocation> | null> {
+async function allocationOf(tx: Tx, request: FundRequest, budget: MdfBudget): Promise<MdfAllocation | null> {
   if (budget.allocationMethod === 'pooled') return null;
   if (request.mdfAllocation) {
-    const allocation = await referenced<MdfAllocation>(tx, 'mdfAllocation', request.mdfAllocation, 'mdfAllocation');
+    const allocation = await referenced(tx, 'mdfAllocation', request.mdfAllocation, 'mdfAllocation');
     if (allocation.partner !== request.partner || allocation.mdfBudget !== request.mdfBudget)
       throw new ValidationError([
         { field: 'mdfAllocation', message: 'must be the requesting partner’s allocation in the request’s budget' },
       ]);
     return allocation;
   }
-  const [allocation] = await listAll<Stored<MdfAllocation>>(tx, 'mdfAllocation', {
+  const [allocation] = await listAll(tx, 'mdfAllocation', {
     mdfBudget: budget.id,
     partner: request.partner,
   });
@@ -76,13 +73,13 @@ async function allocationOf(tx: Tx, request: FundRequest, budget: MdfBudget): Pr
 }
 
 /** Re-reads a record inside the transaction and writes rule-set totals on it under its version. */
-async function bump(
+async function bump<Name extends ObjectName>(
   tx: Tx,
   now: Date,
   actor: Actor,
-  objectName: string,
+  objectName: Name,
   id: string,
-  changes: Record<string, unknown>,
+  changes: Partial<RecordOf<Name>>,
   action: string,
 ): Promise<void> {
   const current = (await findRecord(tx, object(objectName), id))!;
@@ -98,14 +95,13 @@ export const actions = [
     summary: 'Split the budget among active partners by their tier’s MDF share (creates the allocations)',
     roles: ['channelAdmin'],
     body: z.strictObject({}),
-    async run({ tx, actor, now }, record) {
-      const budget = record as Stored<MdfBudget>;
+    async run({ tx, actor, now }, budget) {
       const existing = await listAll(tx, 'mdfAllocation', { mdfBudget: budget.id });
       // Allocating twice would double the money handed out; re-allocation means deleting first, on purpose.
       if (existing.length > 0)
         throw new IntegrityError(`The budget already has ${existing.length} allocations; it is allocated once.`);
-      const tiers = await listAll<Tier>(tx, 'tier', { program: budget.program });
-      const partners = await listAll<Partner>(tx, 'partner', { status: 'active' });
+      const tiers = await listAll(tx, 'tier', { program: budget.program });
+      const partners = await listAll(tx, 'partner', { status: 'active' });
       const drafts = allocateBudget(budget, partners, tiers);
       const created = [];
       for (const draft of drafts)
@@ -127,9 +123,8 @@ export const actions = [
     summary: 'Submit a draft fund request for a decision (checked against the budget’s period and deadline)',
     roles: ['partnerAdmin', ...managers],
     body: z.strictObject({}),
-    async run({ tx, now }, record) {
-      const request = record as Stored<FundRequest>;
-      const budget = await referenced<MdfBudget>(tx, 'mdfBudget', request.mdfBudget, 'mdfBudget');
+    async run({ tx, now }, request) {
+      const budget = await referenced(tx, 'mdfBudget', request.mdfBudget, 'mdfBudget');
       const submitted = submitFundRequest(request, budget, now.toISOString());
       const allocation = await allocationOf(tx, request, budget);
       if (budget.allocationMethod !== 'pooled' && allocation === null)
@@ -149,11 +144,10 @@ export const actions = [
       approvedAmount: positiveMinorUnits.optional(),
       decisionReason: z.string().max(2000).optional(),
     }),
-    async run({ tx, actor, now }, record, body) {
-      const request = record as Stored<FundRequest>;
-      const budget = await referenced<MdfBudget>(tx, 'mdfBudget', request.mdfBudget, 'mdfBudget');
+    async run({ tx, actor, now }, request, body) {
+      const budget = await referenced(tx, 'mdfBudget', request.mdfBudget, 'mdfBudget');
       const allocation = await allocationOf(tx, request, budget);
-      const drawing = await listAll<Stored<FundRequest>>(
+      const drawing = await listAll(
         tx,
         'fundRequest',
         allocation
@@ -213,13 +207,13 @@ export const actions = [
       proofDescription: z.string().max(2000).optional(),
     }),
     async run({ tx, now }, record, body) {
-      const claim = { ...(record as Stored<FundClaim>), ...body };
-      const request = await referenced<FundRequest>(tx, 'fundRequest', claim.fundRequest, 'fundRequest');
+      const claim = { ...record, ...body };
+      const request = await referenced(tx, 'fundRequest', claim.fundRequest, 'fundRequest');
       if (request.partner !== claim.partner)
         throw new ValidationError([
           { field: 'fundRequest', message: 'must be a fund request of the claiming partner' },
         ]);
-      const budget = await referenced<MdfBudget>(tx, 'mdfBudget', request.mdfBudget, 'mdfBudget');
+      const budget = await referenced(tx, 'mdfBudget', request.mdfBudget, 'mdfBudget');
       const submitted = submitFundClaim(claim, request, budget, now.toISOString());
       return {
         changes: {
@@ -239,15 +233,14 @@ export const actions = [
       verdict: z.enum(['approve', 'reject'], 'must be approve or reject'),
       reimbursementRate: z.number().optional(),
     }),
-    async run({ tx, actor, now }, record, body) {
-      const claim = record as Stored<FundClaim>;
+    async run({ tx, actor, now }, claim, body) {
       if (body.verdict === 'reject') {
         const rejected = rejectFundClaim(claim);
         return { changes: { status: rejected.status, approvedAmount: rejected.approvedAmount } };
       }
-      const request = await referenced<FundRequest>(tx, 'fundRequest', claim.fundRequest, 'fundRequest');
-      const budget = await referenced<MdfBudget>(tx, 'mdfBudget', request.mdfBudget, 'mdfBudget');
-      const others = (await listAll<Stored<FundClaim>>(tx, 'fundClaim', { fundRequest: request.id })).filter(
+      const request = await referenced(tx, 'fundRequest', claim.fundRequest, 'fundRequest');
+      const budget = await referenced(tx, 'mdfBudget', request.mdfBudget, 'mdfBudget');
+      const others = (await listAll(tx, 'fundClaim', { fundRequest: request.id })).filter(
         (other) => other.id !== claim.id && (other.status === 'approved' || other.status === 'paid'),
       );
       const rate = body.reimbursementRate ?? budget.defaultReimbursementRate;
@@ -281,16 +274,15 @@ export const actions = [
       paymentReference: z.string('is required: the payment reference').max(80),
       paidAmount: z.int('must be a whole number of minor units').min(0).optional(),
     }),
-    async run({ tx, actor, now }, record, body) {
-      const claim = record as Stored<FundClaim>;
+    async run({ tx, actor, now }, claim, body) {
       const paid = payFundClaim(
         claim,
         { amount: body.paidAmount, reference: body.paymentReference },
         now.toISOString(),
       );
-      const request = await referenced<FundRequest>(tx, 'fundRequest', claim.fundRequest, 'fundRequest');
+      const request = await referenced(tx, 'fundRequest', claim.fundRequest, 'fundRequest');
       if (request.mdfAllocation) {
-        const allocation = await referenced<MdfAllocation>(tx, 'mdfAllocation', request.mdfAllocation, 'mdfAllocation');
+        const allocation = await referenced(tx, 'mdfAllocation', request.mdfAllocation, 'mdfAllocation');
         await writeUpdate(
           tx,
           now,
@@ -337,13 +329,13 @@ export const actions = [
       .required({ mdfAllocation: true }),
     async run({ tx, actor, now }, body) {
       // Scoped read: another partner's allocation is one this person cannot see, named as the field.
-      const allocation = (await getReferencedRecord(
+      const allocation = await getReferencedRecord(
         tx,
         actor,
         object('mdfAllocation'),
         String(body.mdfAllocation),
         'mdfAllocation',
-      )) as Stored<MdfAllocation>;
+      );
       const request = await createRecord(
         tx,
         now,
@@ -371,13 +363,7 @@ export const actions = [
       actualLeads: true,
     }),
     async run({ tx, actor, now }, body) {
-      const request = (await getReferencedRecord(
-        tx,
-        actor,
-        object('fundRequest'),
-        body.fundRequest,
-        'fundRequest',
-      )) as Stored<FundRequest>;
+      const request = await getReferencedRecord(tx, actor, object('fundRequest'), body.fundRequest, 'fundRequest');
       if (roleDefinitions[actor.role].isPartnerUser && request.partner !== actor.partnerId) {
         throw new ValidationError([{ field: 'fundRequest', message: 'must be one of your own fund requests' }]);
       }

@@ -8,23 +8,15 @@
 import { z } from 'zod';
 import { DateTime } from 'luxon';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import type { ObjectName } from '../../../shared/src/schema/validate.ts';
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
 import type {
-  BusinessReview,
-  Campaign,
   Certification,
-  DealRegistration,
-  Enrollment,
   FundClaim,
   FundRequest,
-  JointBusinessPlan,
-  MdfAllocation,
   MdfBudget,
-  NpsResponse,
   Partner,
-  PlanAction,
-  PlanGoal,
   Program,
 } from '../../../shared/src/generated/types.ts';
 import {
@@ -49,9 +41,9 @@ import {
   writeUpdate,
   type Tx,
 } from '../store/repository.ts';
-import type { PrmRecord } from '../store/records.ts';
+import type { RecordOf } from '../store/records.ts';
 
-const object = (name: string) => objectNamed(prmObjects, name);
+const object = <Name extends ObjectName>(name: Name) => objectNamed(prmObjects, name);
 const managers = ['channelAdmin', 'channelManager'] as const;
 const vendorRoles = ['channelAdmin', 'channelManager', 'salesRep'] as const;
 
@@ -69,19 +61,19 @@ export const programRules: Actor = {
 };
 
 /** Every record matching `where`, page by page (the repository caps a page at 200). */
-export async function listAll<T = PrmRecord>(
+export async function listAll<Name extends ObjectName>(
   tx: Tx,
-  objectName: string,
+  objectName: Name,
   where: Record<string, unknown> = {},
-): Promise<T[]> {
-  const all: PrmRecord[] = [];
+): Promise<RecordOf<Name>[]> {
+  const all: RecordOf<Name>[] = [];
   let after: string | undefined;
   do {
     const page = await listRecords(tx, programRules, object(objectName), { where, after, limit: 200 });
     all.push(...page.records);
     after = page.next ?? undefined;
   } while (after);
-  return all as unknown as T[];
+  return all;
 }
 
 /** The program whose currency and rules apply: the one named, or the only one there is. */
@@ -89,9 +81,9 @@ export async function programFor(tx: Tx, programId?: string): Promise<Program> {
   if (programId) {
     const found = await findRecord(tx, object('program'), programId);
     if (!found) throw new ValidationError([{ field: 'program', message: 'must be the id of a partner program' }]);
-    return found as unknown as Program;
+    return found;
   }
-  const programs = await listAll<Program>(tx, 'program');
+  const programs = await listAll(tx, 'program');
   const active = programs.filter((program) => program.active !== false);
   if (active.length === 1) return active[0];
   throw new ValidationError([
@@ -126,19 +118,19 @@ export async function gatherProgramRecords(
   if (options.partner) {
     const found = await findRecord(tx, object('partner'), options.partner);
     if (!found) throw new ValidationError([unseenLookup('partner', object('partner'))]);
-    partners = [found as unknown as Partner];
-  } else partners = await listAll<Partner>(tx, 'partner');
+    partners = [found];
+  } else partners = await listAll(tx, 'partner');
   const [contacts, deals, enrollments, certifications, npsResponses, budgets, allocations, requests, claims] =
     await Promise.all([
-      listAll<{ partner: string | null }>(tx, 'partnerContact', byPartner),
-      listAll<DealRegistration>(tx, 'dealRegistration', byPartner),
-      listAll<Enrollment>(tx, 'enrollment', byPartner),
-      listAll<Certification>(tx, 'certification', byPartner),
-      listAll<NpsResponse>(tx, 'npsResponse', byPartner),
-      listAll<MdfBudget>(tx, 'mdfBudget'),
-      listAll<MdfAllocation>(tx, 'mdfAllocation', byPartner),
-      listAll<FundRequest>(tx, 'fundRequest', byPartner),
-      listAll<FundClaim>(tx, 'fundClaim', byPartner),
+      listAll(tx, 'partnerContact', byPartner),
+      listAll(tx, 'dealRegistration', byPartner),
+      listAll(tx, 'enrollment', byPartner),
+      listAll(tx, 'certification', byPartner),
+      listAll(tx, 'npsResponse', byPartner),
+      listAll(tx, 'mdfBudget'),
+      listAll(tx, 'mdfAllocation', byPartner),
+      listAll(tx, 'fundRequest', byPartner),
+      listAll(tx, 'fundClaim', byPartner),
     ]);
   const usersOf = new Map<string, number>();
   for (const contact of contacts)
@@ -241,16 +233,15 @@ export const actions = [
     summary: 'Compute the plan’s progress from the real data over its period and store each goal’s actual',
     roles: ['channelAdmin', 'channelManager', 'salesRep', 'partnerAdmin', 'partnerRep'],
     body: z.strictObject({}),
-    async run({ tx, actor, now }, record) {
-      const plan = record as unknown as JointBusinessPlan;
+    async run({ tx, actor, now }, plan) {
       const period = periodFrom(plan.periodStart, plan.periodEnd);
-      const goals = await listAll<PlanGoal & PrmRecord>(tx, 'planGoal', { jointBusinessPlan: plan.id });
-      const planActions = await listAll<PlanAction>(tx, 'planAction', { jointBusinessPlan: plan.id });
+      const goals = await listAll(tx, 'planGoal', { jointBusinessPlan: plan.id });
+      const planActions = await listAll(tx, 'planAction', { jointBusinessPlan: plan.id });
       const scorecard = await scorecardFor(tx, plan.partner, period);
-      const earned = (await listAll<Certification>(tx, 'certification', { partner: plan.partner })).filter(
+      const earned = (await listAll(tx, 'certification', { partner: plan.partner })).filter(
         (c) => c.earnedOn >= period.start && c.earnedOn < period.end,
       ).length;
-      const campaigns = (await listAll<Campaign>(tx, 'campaign', { partner: plan.partner })).filter(
+      const campaigns = (await listAll(tx, 'campaign', { partner: plan.partner })).filter(
         (c) => c.status !== 'cancelled' && c.startsOn !== null && c.startsOn >= period.start && c.startsOn < period.end,
       ).length;
       const progress = planProgress(
@@ -283,21 +274,19 @@ export const actions = [
     summary: 'Fill the review’s scorecard (revenue, registrations, attainment, verdict) from its plan and quarter',
     roles: managers,
     body: z.strictObject({}),
-    async run({ tx }, record) {
-      const review = record as unknown as BusinessReview;
+    async run({ tx }, review) {
       if (!review.jointBusinessPlan)
         throw new ValidationError([{ field: 'jointBusinessPlan', message: 'Link the plan this review compares.' }]);
       const period = quarterPeriod(review.quarter);
-      const plan = (await findRecord(tx, object('jointBusinessPlan'), review.jointBusinessPlan)) as unknown as
-        JointBusinessPlan | undefined;
+      const plan = await findRecord(tx, object('jointBusinessPlan'), review.jointBusinessPlan);
       if (!plan || plan.partner !== review.partner)
         throw new ValidationError([{ field: 'jointBusinessPlan', message: 'must be a plan of the reviewed partner' }]);
-      const goals = await listAll<PlanGoal>(tx, 'planGoal', { jointBusinessPlan: plan.id });
+      const goals = await listAll(tx, 'planGoal', { jointBusinessPlan: plan.id });
       const scorecard = await scorecardFor(tx, review.partner, period);
-      const earned = (await listAll<Certification>(tx, 'certification', { partner: review.partner })).filter(
+      const earned = (await listAll(tx, 'certification', { partner: review.partner })).filter(
         (c) => c.earnedOn >= period.start && c.earnedOn < period.end,
       ).length;
-      const campaigns = (await listAll<Campaign>(tx, 'campaign', { partner: review.partner })).filter(
+      const campaigns = (await listAll(tx, 'campaign', { partner: review.partner })).filter(
         (c) => c.status !== 'cancelled' && c.startsOn !== null && c.startsOn >= period.start && c.startsOn < period.end,
       ).length;
       const scored = quarterlyReview(plan, goals, planActualsFrom(scorecard, earned, campaigns), review.quarter);

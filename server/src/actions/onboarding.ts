@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import { decideApplication, startReview } from '../../../shared/src/onboarding/applicationReview.ts';
 import { signAgreement, supersededBy } from '../../../shared/src/onboarding/agreement.ts';
-import type { Agreement, PartnerApplication } from '../../../shared/src/generated/types.ts';
 import { fitScore, type FitScoreConfig } from '../../../shared/src/onboarding/fitScore.ts';
 import { inputValidators } from '../../../shared/src/generated/validators.ts';
 import { collectionAction, recordAction } from '../http/actions.ts';
@@ -71,7 +70,16 @@ export const actions = [
         { byRules: true },
       );
       // The applicant sees what they sent and their application number, never the score or review data.
-      const applicantSees = ['id', 'name', 'status', 'createdAt', 'updatedAt', 'version', ...Object.keys(body)];
+      const sent = Object.keys(body) as Array<keyof typeof body>;
+      const applicantSees: Array<keyof typeof application> = [
+        'id',
+        'name',
+        'status',
+        'createdAt',
+        'updatedAt',
+        'version',
+        ...sent,
+      ];
       return { record: pick(application, applicantSees) };
     },
   }),
@@ -80,8 +88,7 @@ export const actions = [
     name: 'start-review',
     summary: 'Take a submitted application into review',
     roles: managers,
-    async run({ actor, now }, record) {
-      const application = record as unknown as PartnerApplication;
+    async run({ actor, now }, application) {
       const reviewed = startReview(application, actor.name, now.toISOString());
       return { changes: pick(reviewed, ['status', 'reviewedBy', 'reviewedAt']) };
     },
@@ -96,8 +103,7 @@ export const actions = [
       reason: z.string().max(2000).optional(),
     }),
     bodyFields: { decisionReason: 'reason' },
-    async run({ tx, actor, now }, record, body) {
-      const application = record as unknown as PartnerApplication;
+    async run({ tx, actor, now }, application, body) {
       const decided = decideApplication(
         application,
         { verdict: body.verdict, reviewer: actor.name, reason: body.reason },
@@ -136,8 +142,7 @@ export const actions = [
       versionShown: z.string('is required').max(20, 'must be at most 20 characters'),
     }),
     bodyFields: { signedByName: 'typedName', agreementVersion: 'versionShown' },
-    async run({ tx, actor, now }, record, body) {
-      const agreement = record as unknown as Agreement;
+    async run({ tx, actor, now }, agreement, body) {
       const signed = signAgreement(
         agreement,
         { typedName: body.typedName, email: actor.email, versionShown: body.versionShown },
@@ -148,8 +153,8 @@ export const actions = [
       const earlier = (
         await listRecords(tx, actor, object, { where: { partner: agreement.partner, status: 'signed' }, limit: 200 })
       ).records;
-      for (const old of supersededBy(earlier as unknown as Agreement[], signed)) {
-        const before = earlier.find((candidate) => candidate.id === (old as unknown as { id: string }).id)!;
+      for (const old of supersededBy(earlier, signed)) {
+        const before = earlier.find((candidate) => candidate.id === old.id)!;
         await writeUpdate(tx, now, actor, object, before, before.version, { status: 'superseded' }, 'supersede');
       }
       return { changes: pick(signed, ['status', 'signedByName', 'signedByEmail', 'signedAt']) };

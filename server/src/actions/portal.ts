@@ -4,7 +4,7 @@
  * spend, and people certified. Vendor roles read any partner's dashboard with `?partner=<id>`.
  */
 import { z } from 'zod';
-import { sql } from 'kysely';
+import { sql, type NotNull } from 'kysely';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
@@ -44,6 +44,8 @@ export const actions = [
           .where('protection_ends_at', '<=', soon)
           .orderBy('protection_ends_at')
           .limit(10)
+          // Only windows ending by `soon` are read, so each has an end.
+          .$narrowType<{ protection_ends_at: NotNull }>()
           .execute(),
         tx.db
           .selectFrom('lead_offer')

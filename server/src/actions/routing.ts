@@ -7,7 +7,6 @@
 import { z } from 'zod';
 import { declineReasons } from '../../../shared/src/routing/rules.ts';
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
-import type { LeadOffer } from '../../../shared/src/generated/types.ts';
 import { collectionAction, recordAction } from '../http/actions.ts';
 import { storedChainProblems } from '../routing/ruleChecks.ts';
 import { acceptLeadOffer, declineLeadOffer, decisionSummary, routeNewLead } from '../routing/leadRouting.ts';
@@ -61,8 +60,8 @@ export const actions = [
     summary: 'Accept the offered lead before the offer’s SLA deadline; the lead is assigned to the partner',
     roles: [...partnerUsers, ...managers],
     body: z.strictObject({}),
-    async run(context, record) {
-      const persisted = await acceptLeadOffer(context, record as unknown as LeadOffer);
+    async run(context, offer) {
+      const persisted = await acceptLeadOffer(context, offer);
       return { changes: persisted.own, result: { lead: persisted.lead.id, routingStatus: persisted.status } };
     },
   }),
@@ -73,8 +72,7 @@ export const actions = [
       'Decline the offered lead with a reason (other needs a note); it is re-routed at once to another partner, never back to this one, or goes to fallback',
     roles: [...partnerUsers, ...managers],
     body: declineBody,
-    async run(context, record, body) {
-      const offer = record as unknown as LeadOffer;
+    async run(context, offer, body) {
       const persisted = await declineLeadOffer(context, offer, body.declineReason, body.declineNote ?? null);
       // Where the lead went next is another partner's business.
       const partnerView = roleDefinitions[context.actor.role].isPartnerUser;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import { TransitionError, ValidationError, type FieldProblem } from '../../../shared/src/errors.ts';
-import type { Partner, Tier } from '../../../shared/src/generated/types.ts';
+import type { Partner } from '../../../shared/src/generated/types.ts';
 import { computeMetrics } from '../../../shared/src/metrics/programMetrics.ts';
 import { trailingTwelveMonths } from '../../../shared/src/metrics/periods.ts';
 import { mdfCompliance, type ComplianceFinding } from '../../../shared/src/mdf/compliance.ts';
@@ -40,7 +40,7 @@ function inProgram(partner: Partner, programId: string): boolean {
 export async function measurePartners(tx: Tx, now: Date, only?: string) {
   const at = now.toISOString();
   const records = await gatherProgramRecords(tx, { partner: only });
-  const tiers = await listAll<Tier>(tx, 'tier', { program: records.program.id });
+  const tiers = await listAll(tx, 'tier', { program: records.program.id });
   const metrics = computeMetrics(records.input, trailingTwelveMonths(at));
   const budgets = new Map(records.budgets.map((budget) => [budget.id, budget]));
   const group = <T extends { partner: string }>(rows: readonly T[]) => {

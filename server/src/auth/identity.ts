@@ -4,6 +4,8 @@
  * tokens are random 32-byte values; only their SHA-256 is stored, so a database leak reveals neither.
  */
 import { characterCount } from '../../../shared/src/schema/characters.ts';
+import type { Selectable } from 'kysely';
+import type { AppUserTable } from '../store/systemTables.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { roleDefinitions, roles, type Role } from '../../../shared/src/schema/roles.ts';
@@ -27,15 +29,7 @@ export interface NewUser {
   externalId?: string | null;
 }
 
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  partner_id: string | null;
-  password_hash: string | null;
-  active: number | boolean;
-}
+type UserRow = Selectable<AppUserTable>;
 
 const toActor = (row: UserRow): Actor => ({
   userId: row.id,
@@ -88,11 +82,11 @@ let dummyHash: Promise<string> | undefined;
 
 /** The actor for an email and password, or null; the same work is done for unknown emails. */
 export async function checkPassword(tx: Tx, email: string, password: string): Promise<Actor | null> {
-  const row = (await tx.db
+  const row = await tx.db
     .selectFrom('app_user')
     .selectAll()
     .where('email', '=', email.toLowerCase())
-    .executeTakeFirst()) as UserRow | undefined;
+    .executeTakeFirst();
   // Verifying against a real hash for unknown emails keeps response times from telling which emails exist.
   dummyHash ??= hash(newSecret());
   const stored = row?.password_hash ?? (await dummyHash);
@@ -153,7 +147,7 @@ export async function createApiToken(
 export async function actorForToken(tx: Tx, token: string): Promise<Actor | null> {
   // A subquery rather than a join: SQLite plans this form faster (docs/server-performance.md), and it
   // runs on every request that carries a token.
-  const { rows } = await runPrepared<UserRow>(tx, 'actor-for-token', [sha256(token)], (db, [tokenHash]) =>
+  const { rows } = await runPrepared(tx, 'actor-for-token', [sha256(token)], (db, [tokenHash]) =>
     db
       .selectFrom('app_user')
       .selectAll()

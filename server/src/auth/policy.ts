@@ -9,7 +9,7 @@ import { roleDefinitions, type Role } from '../../../shared/src/schema/roles.ts'
 import { sqlColumnName } from '../../../shared/src/hosts/sql.ts';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import type { FieldProblem } from '../../../shared/src/errors.ts';
-import type { PrmRecord } from '../store/records.ts';
+import { fieldValue, type PrmRecord, type StoredRecord } from '../store/records.ts';
 
 export interface Actor {
   userId: string;
@@ -100,25 +100,25 @@ export function parentObject(object: PrmObject, lookup: string): PrmObject {
 }
 
 /** The partner a record names as its own (not through a parent); null when it names none. */
-export function ownPartnerOf(object: PrmObject, record: PrmRecord): string | null {
+export function ownPartnerOf(object: PrmObject, record: StoredRecord): string | null {
   if (!object.partnerField) return null;
-  const owner = object.partnerField === 'id' ? record.id : record[object.partnerField];
+  const owner = object.partnerField === 'id' ? record.id : fieldValue(record, object.partnerField);
   return typeof owner === 'string' && owner !== '' ? owner : null;
 }
 
 /** Reads a record by id, for the scope of objects owned through a parent (the policy reads no store itself). */
-export type ReadRecord = (object: PrmObject, id: string) => Promise<PrmRecord | undefined>;
+export type ReadRecord = (object: PrmObject, id: string) => Promise<StoredRecord | undefined>;
 
 export async function recordInScope(
   actor: Actor,
   object: PrmObject,
-  record: PrmRecord,
+  record: StoredRecord,
   read: ReadRecord,
 ): Promise<boolean> {
   const scope = rowScope(actor, object);
   if (scope === 'all') return true;
   if ('parent' in scope) {
-    const parent = await read(scope.parent, String(record[object.ownedThrough!]));
+    const parent = await read(scope.parent, String(fieldValue(record, object.ownedThrough!)));
     return parent !== undefined && recordInScope(actor, scope.parent, parent, read);
   }
   const owner = ownPartnerOf(object, record);

@@ -18,13 +18,15 @@ import type { Tx } from '../store/repository.ts';
 import { onTransactionFailure } from '../store/groupCommit.ts';
 import { runPrepared } from '../store/statements.ts';
 import type { Db } from '../store/database.ts';
-import { fromRow, type PrmRecord } from '../store/records.ts';
+import { fromRow, recordInAudit, recordOf } from '../store/records.ts';
 import { serializedObjects } from '../store/serialized.ts';
 
 /** Registrations in these states hold (or claim) their customer. */
 const holdingStatuses = ['submitted', 'in_review', 'approved', 'converted'];
 /** Their writes are serialized (store/serialized.ts), so audit ids for them arrive in commit order. */
 const watched = serializedObjects;
+const registrationObject = objectNamed(prmObjects, 'dealRegistration');
+const namedAccountObject = objectNamed(prmObjects, 'namedAccount');
 
 export function registrationAsKnown(registration: DealRegistration): KnownCustomerRecord {
   return {
@@ -81,6 +83,13 @@ async function latestAuditId(tx: Tx): Promise<number> {
   return Number(row.id);
 }
 
+/** The customer a changed record holds, or null when it holds none (a registration no longer active). */
+function knownAs(object: string, record: object): KnownCustomerRecord | null {
+  if (object === namedAccountObject.name) return namedAccountAsKnown(recordOf(namedAccountObject, record));
+  const registration = recordOf(registrationObject, record);
+  return holdingStatuses.includes(registration.status) ? registrationAsKnown(registration) : null;
+}
+
 async function fullLoad(tx: Tx, world: World): Promise<void> {
   // Read the feed position first: whatever commits during the load is applied again by the next sync.
   world.lastAuditId = await latestAuditId(tx);
@@ -90,17 +99,9 @@ async function fullLoad(tx: Tx, world: World): Promise<void> {
     .selectAll()
     .where('status', 'in', holdingStatuses)
     .execute();
-  for (const row of registrations)
-    upsertRecord(
-      world.index,
-      registrationAsKnown(fromRow(objectNamed(prmObjects, 'dealRegistration'), row) as unknown as DealRegistration),
-    );
+  for (const row of registrations) upsertRecord(world.index, registrationAsKnown(fromRow(registrationObject, row)));
   const accounts = await tx.db.selectFrom('named_account').selectAll().execute();
-  for (const row of accounts)
-    upsertRecord(
-      world.index,
-      namedAccountAsKnown(fromRow(objectNamed(prmObjects, 'namedAccount'), row) as unknown as NamedAccount),
-    );
+  for (const row of accounts) upsertRecord(world.index, namedAccountAsKnown(fromRow(namedAccountObject, row)));
   world.loaded = true;
 }
 
@@ -113,46 +114,34 @@ export async function knownCustomers(tx: Tx): Promise<ConflictIndex> {
   }
   // A range of the primary key (cheap whatever the log's size); the record itself is read from the
   // entry's `after`, the record as that change left it, so catching up costs one statement.
-  const { rows: changes } = await runPrepared<{ id: number; object: string; record_id: string; after: unknown }>(
-    tx,
-    'conflict-feed',
-    [world.lastAuditId],
-    (db, [after]) =>
-      db
-        .selectFrom('audit_log')
-        .select([
-          'id',
-          'object',
-          'record_id',
-          sql<unknown>`case when ${sql.ref('object')} in (${sql.join(watched.map((name) => sql.lit(name)))}) then ${sql.ref('after')} end`.as(
-            'after',
-          ),
-        ])
-        .where('id', '>', after)
-        .orderBy('id'),
+  const { rows: changes } = await runPrepared(tx, 'conflict-feed', [world.lastAuditId], (db, [after]) =>
+    db
+      .selectFrom('audit_log')
+      .select([
+        'id',
+        'object',
+        'record_id',
+        sql<unknown>`case when ${sql.ref('object')} in (${sql.join(watched.map((name) => sql.lit(name)))}) then ${sql.ref('after')} end`.as(
+          'after',
+        ),
+      ])
+      .where('id', '>', after)
+      .orderBy('id'),
   );
   // The latest state of each record changed since the last check (entries are in commit order).
-  const latest = new Map<string, { object: string; after: PrmRecord | null }>();
+  const latest = new Map<string, KnownCustomerRecord | null>();
   for (const change of changes) {
     world.lastAuditId = Math.max(world.lastAuditId, Number(change.id));
     const object = String(change.object);
     if (!watched.includes(object)) continue;
-    // SQLite keeps the entry as JSON text, PostgreSQL as jsonb (which arrives parsed).
-    const after = (typeof change.after === 'string' ? JSON.parse(change.after) : change.after) as Record<
-      string,
-      unknown
-    > | null;
+    const entry = recordInAudit(change.after);
     // Entries that note something about a record without changing it (a reminder sent) carry no
     // record; a deletion carries none either, and has no `after` at all.
-    if (after !== null && typeof after.version !== 'number') continue;
-    latest.set(String(change.record_id), { object, after: after as PrmRecord | null });
+    if (entry === 'note') continue;
+    latest.set(change.record_id, entry === 'deleted' ? null : knownAs(object, entry));
   }
-  for (const [id, { object, after }] of latest) {
-    if (!after) removeRecord(world.index, id);
-    else if (object === 'namedAccount')
-      upsertRecord(world.index, namedAccountAsKnown(after as unknown as NamedAccount));
-    else if (holdingStatuses.includes(String(after.status)))
-      upsertRecord(world.index, registrationAsKnown(after as unknown as DealRegistration));
+  for (const [id, known] of latest) {
+    if (known) upsertRecord(world.index, known);
     else removeRecord(world.index, id);
   }
   return world.index;

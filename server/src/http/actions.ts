@@ -11,9 +11,9 @@ import type { Role } from '../../../shared/src/schema/roles.ts';
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import { ValidationError } from '../../../shared/src/errors.ts';
-import { problemsOf } from '../../../shared/src/schema/validate.ts';
+import { problemsOf, type ObjectName } from '../../../shared/src/schema/validate.ts';
 import { ForbiddenError, type Actor } from '../auth/policy.ts';
-import type { PrmRecord } from '../store/records.ts';
+import type { PrmRecord, RecordOf } from '../store/records.ts';
 import type { Tx } from '../store/repository.ts';
 
 export interface ActionContext {
@@ -22,9 +22,9 @@ export interface ActionContext {
   now: Date;
 }
 
-interface ActionBase<Body> {
+interface ActionBase<Body, Name extends string> {
   /** The PRM object the action belongs to. */
-  object: string;
+  object: Name;
   /** The last URL segment: POST /api/<collection>/:id/<name>. */
   name: string;
   summary: string;
@@ -38,7 +38,7 @@ interface ActionBase<Body> {
   bodyFields?: Readonly<Record<string, string>>;
 }
 
-export interface RecordAction<Body = unknown> extends ActionBase<Body> {
+export interface RecordAction<Body = unknown, Name extends string = string> extends ActionBase<Body, Name> {
   on: 'record';
   /**
    * Changes to write on the record (checked against its version, audited), and what else to answer:
@@ -46,12 +46,12 @@ export interface RecordAction<Body = unknown> extends ActionBase<Body> {
    */
   run(
     context: ActionContext,
-    record: PrmRecord,
+    record: RecordOf<Name>,
     body: Body,
   ): Promise<{ changes: Record<string, unknown>; result?: object }>;
 }
 
-export interface CollectionAction<Body = unknown> extends ActionBase<Body> {
+export interface CollectionAction<Body = unknown, Name extends string = string> extends ActionBase<Body, Name> {
   on: 'collection';
   method: 'GET' | 'POST';
   /**
@@ -72,13 +72,18 @@ export interface CollectionAction<Body = unknown> extends ActionBase<Body> {
 /** What a creating action's run returns: the new record and anything else the caller should learn. */
 export type Created = { record: PrmRecord } & Record<string, unknown>;
 
-export type ActionDefinition = RecordAction<any> | CollectionAction<any>;
+export type ActionDefinition = RecordAction<any, any> | CollectionAction<any, any>;
 
-export function recordAction<Body>(action: Omit<RecordAction<Body>, 'on'>): RecordAction<Body> {
+/** Declared on a PRM object by its name, the action is given that object's typed record. */
+export function recordAction<Body, const Name extends ObjectName>(
+  action: Omit<RecordAction<Body, Name>, 'on'>,
+): RecordAction<Body, Name> {
   return { ...action, on: 'record' };
 }
 
-export function collectionAction<Body>(action: Omit<CollectionAction<Body>, 'on'>): CollectionAction<Body> {
+export function collectionAction<Body, const Name extends ObjectName>(
+  action: Omit<CollectionAction<Body, Name>, 'on'>,
+): CollectionAction<Body, Name> {
   return { ...action, on: 'collection' };
 }
 

@@ -28,7 +28,7 @@ import { ForbiddenError, requireOperation, type Actor } from '../auth/policy.ts'
 import type { Store } from '../store/database.ts';
 import { timeOrderedId } from '../store/ids.ts';
 import { asStored, insertRecord, newRecord, updateRecord, visible, type Tx } from '../store/repository.ts';
-import { columnFor, fromRow, type PrmRecord, type Row } from '../store/records.ts';
+import { columnFor, fromRow, recordTables, type PrmRecord } from '../store/records.ts';
 import { cellToValue, CellError } from './cells.ts';
 
 export interface RowError {
@@ -203,11 +203,11 @@ class Matches {
     }
     for (const [, column, values] of keys) {
       if (!values.length) continue;
-      const found = (await tx.db
+      const found = await recordTables(tx.db)
         .selectFrom(sqlTableName(object))
         .selectAll()
         .where(column, 'in', [...new Set(values)])
-        .execute()) as Row[];
+        .execute();
       for (const row of found) matches.remember(fromRow(object, row));
     }
     return matches;
@@ -248,11 +248,11 @@ async function lookupTargets(tx: Tx, object: PrmObject, rows: readonly ParsedRow
   const known: PrmRecord[] = [];
   for (const [target, ids] of wanted) {
     const targetObject = objectNamed(prmObjects, target);
-    const found = (await tx.db
+    const found = await recordTables(tx.db)
       .selectFrom(sqlTableName(targetObject))
       .selectAll()
       .where('id', 'in', [...ids])
-      .execute()) as Row[];
+      .execute();
     known.push(...found.map((row) => fromRow(targetObject, row)));
   }
   return known;

@@ -5,11 +5,13 @@
  */
 import { newSigningSecret } from '../webhooks/signing.ts';
 import { z } from 'zod';
+import type { Selectable } from 'kysely';
 import { ValidationError } from '../../../shared/src/errors.ts';
 import { problemsOf } from '../../../shared/src/schema/validate.ts';
 import type { SecretBox } from '../auth/secrets.ts';
 import type { Actor } from '../auth/policy.ts';
 import type { Tx } from '../store/repository.ts';
+import type { IntakeSenderTable } from '../store/systemTables.ts';
 import { timeOrderedId } from '../store/ids.ts';
 import { HttpProblem } from '../http/problems.ts';
 import { schemes, type Scheme } from './verify.ts';
@@ -41,17 +43,7 @@ export interface Sender {
   previousSecretExpiresAt: string | null;
 }
 
-interface SenderRow {
-  id: string;
-  name: string;
-  scheme: string;
-  description: string | null;
-  secret_sealed: string;
-  previous_secret_sealed: string | null;
-  previous_secret_expires_at: string | Date | null;
-  created_at: string | Date;
-  updated_at: string | Date;
-}
+type SenderRow = Selectable<IntakeSenderTable>;
 
 const iso = (value: string | Date | null): string | null =>
   value === null ? null : value instanceof Date ? value.toISOString() : new Date(value).toISOString();
@@ -109,8 +101,7 @@ async function auditSender(
 }
 
 async function senderRow(tx: Tx, name: string): Promise<SenderRow | undefined> {
-  return (await tx.db.selectFrom('intake_sender').selectAll().where('name', '=', name).executeTakeFirst()) as
-    SenderRow | undefined;
+  return tx.db.selectFrom('intake_sender').selectAll().where('name', '=', name).executeTakeFirst();
 }
 
 export async function createSender(
@@ -142,7 +133,7 @@ export async function createSender(
 }
 
 export async function listSenders(tx: Tx): Promise<Sender[]> {
-  const rows = (await tx.db.selectFrom('intake_sender').selectAll().orderBy('name').execute()) as SenderRow[];
+  const rows = await tx.db.selectFrom('intake_sender').selectAll().orderBy('name').execute();
   return rows.map(toSender);
 }
 

@@ -15,7 +15,7 @@ import { sql } from 'kysely';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
 import type { FieldProblem } from '../../../shared/src/errors.ts';
-import type { Course, Enrollment, PartnerContact } from '../../../shared/src/generated/types.ts';
+import type { Enrollment, PartnerContact } from '../../../shared/src/generated/types.ts';
 import { parseStatement, learnerEmail, type XapiStatement } from '../../../shared/src/enablement/xapi.ts';
 import { ingestStatement } from '../../../shared/src/enablement/lmsIngest.ts';
 import { actorForToken } from '../auth/identity.ts';
@@ -23,11 +23,12 @@ import { ForbiddenError, type Actor } from '../auth/policy.ts';
 import type { Doors } from '../http/app.ts';
 import { HttpProblem } from '../http/problems.ts';
 import { createRecord, listRecords, writeUpdate, type Tx } from '../store/repository.ts';
-import { columnFor, fromRow } from '../store/records.ts';
+import { columnFor, fromRow, recordTables } from '../store/records.ts';
+import type { ObjectName } from '../../../shared/src/schema/validate.ts';
 import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
 import { programRules } from '../actions/metrics.ts';
 
-const object = (name: string) => objectNamed(prmObjects, name);
+const object = <Name extends ObjectName>(name: Name) => objectNamed(prmObjects, name);
 export const xapiVersion = '1.0.3';
 const lmsRoles = ['channelAdmin', 'channelManager'] as const;
 
@@ -144,12 +145,12 @@ async function candidateLearners(tx: Tx, statement: XapiStatement): Promise<Part
   );
   if (!names.length) return [];
   const contact = object('partnerContact');
-  const rows = await tx.db
+  const rows = await recordTables(tx.db)
     .selectFrom(sqlTableName(contact))
     .selectAll()
     .where(sql`lower(${sql.ref(columnFor(contact, 'email'))})`, 'in', names)
     .execute();
-  return rows.map((row) => fromRow(contact, row) as unknown as PartnerContact);
+  return rows.map((row) => fromRow(contact, row));
 }
 
 /** Everything ingestStatement needs to place one statement: its course, learners and their enrollments. */
@@ -165,9 +166,9 @@ async function contextFor(tx: Tx, statement: XapiStatement) {
       where: { partnerContact: contact.id, course: courses[0].id },
       limit: 1,
     });
-    enrollments.push(...(records as unknown as Enrollment[]));
+    enrollments.push(...records);
   }
-  return { courses: courses as unknown as Course[], contacts, enrollments };
+  return { courses, contacts, enrollments };
 }
 
 interface Handled {

@@ -10,14 +10,12 @@ import type { DealRegistration } from '../../../shared/src/generated/types.ts';
 import { expiryDue, remindersDue, type RegistrationPolicy } from '../../../shared/src/deals/policy.ts';
 import { transitionRegistration } from '../../../shared/src/deals/lifecycle.ts';
 import { audit, findRecord, writeUpdate, type Tx } from '../store/repository.ts';
-import type { PrmRecord } from '../store/records.ts';
 import { policyFor, scheduleProtectionTimers } from '../actions/deals.ts';
 import type { Job, JobHandler } from './queue.ts';
 
 const registrations = objectNamed(prmObjects, 'dealRegistration');
 
 interface TimedWindow {
-  record: PrmRecord;
   registration: DealRegistration;
   policy: RegistrationPolicy;
 }
@@ -27,16 +25,15 @@ interface TimedWindow {
  * still open; null otherwise (a window extended since has its own timer).
  */
 async function timedWindow(tx: Tx, job: Job): Promise<TimedWindow | null> {
-  const record = await findRecord(tx, registrations, String(job.payload.registration));
-  if (!record) return null;
-  const registration = record as unknown as DealRegistration;
+  const registration = await findRecord(tx, registrations, String(job.payload.registration));
+  if (!registration) return null;
   if (registration.status !== 'approved' || registration.protectionEndsAt !== job.payload.protectionEndsAt) return null;
   const { policy } = await policyFor(tx, registration.partner);
-  return { record, registration, policy };
+  return { registration, policy };
 }
 
 /** Expires the window when it has ended and the program expires windows by itself; says whether it did. */
-async function expireIfDue(tx: Tx, now: Date, { record, registration, policy }: TimedWindow): Promise<boolean> {
+async function expireIfDue(tx: Tx, now: Date, { registration, policy }: TimedWindow): Promise<boolean> {
   if (!expiryDue(registration, policy, now.toISOString()).due) return false;
   const expired = transitionRegistration(registration, 'expired', {
     actor: { kind: 'system', name: 'expiry' },
@@ -48,8 +45,8 @@ async function expireIfDue(tx: Tx, now: Date, { record, registration, policy }: 
     now,
     null,
     registrations,
-    record,
-    record.version,
+    registration,
+    registration.version,
     { status: expired.status, closedAt: expired.closedAt },
     'expire',
   );

@@ -5,10 +5,8 @@
  */
 import { DateTime } from 'luxon';
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import type { Certification } from '../../../shared/src/generated/types.ts';
 import { renewalRemindersDue } from '../../../shared/src/enablement/certifications.ts';
 import { writeUpdate, type Tx } from '../store/repository.ts';
-import type { PrmRecord } from '../store/records.ts';
 import { evaluateTiers, recordEvaluations } from '../actions/tiers.ts';
 import { listAll } from '../actions/metrics.ts';
 import { scheduleJob, type Job, type JobHandler } from './queue.ts';
@@ -41,7 +39,7 @@ export const tierEvaluation: JobHandler = async (tx, job, now) => {
 
 export const certificationReminder: JobHandler = async (tx, job, now) => {
   const object = objectNamed(prmObjects, 'certification');
-  const active = await listAll<Certification & PrmRecord>(tx, 'certification', { status: 'active' });
+  const active = await listAll(tx, 'certification', { status: 'active' });
   for (const { certification } of renewalRemindersDue(active, now.toISOString())) {
     await writeUpdate(
       tx,

@@ -6,7 +6,7 @@
 import { timeOrderedId } from '../store/ids.ts';
 import type { Store } from '../store/database.ts';
 import type { Tx } from '../store/repository.ts';
-import { runPrepared } from '../store/statements.ts';
+import { runPreparedRows } from '../store/statements.ts';
 
 export interface Job {
   id: string;
@@ -36,23 +36,20 @@ export async function scheduleJob(tx: Tx, now: Date, job: NewJob): Promise<void>
 /** Several jobs in one statement (prepared per number of jobs: a registration schedules one). */
 export async function scheduleJobs(tx: Tx, now: Date, jobs: NewJob[]): Promise<void> {
   if (!jobs.length) return;
-  const columns = ['id', 'kind', 'run_at', 'payload', 'status', 'attempts', 'dedupe_key', 'created_at'] as const;
-  const values = jobs.flatMap((job) => [
-    timeOrderedId(),
-    job.kind,
-    job.runAt.toISOString(),
-    JSON.stringify(job.payload),
-    'pending',
-    0,
-    job.dedupeKey ?? null,
-    now.toISOString(),
-  ]);
-  await runPrepared(tx, `schedule-jobs:${jobs.length}`, values, (db, args) =>
+  const rows = jobs.map((job) => ({
+    id: timeOrderedId(),
+    kind: job.kind,
+    run_at: job.runAt.toISOString(),
+    payload: JSON.stringify(job.payload),
+    status: 'pending',
+    attempts: 0,
+    dedupe_key: job.dedupeKey ?? null,
+    created_at: now.toISOString(),
+  }));
+  await runPreparedRows(tx, `schedule-jobs:${jobs.length}`, rows, (db, markers) =>
     db
       .insertInto('job')
-      .values(
-        jobs.map((_, row) => Object.fromEntries(columns.map((column, i) => [column, args[row * columns.length + i]]))),
-      )
+      .values(markers)
       .onConflict((oc) => oc.column('dedupe_key').doNothing()),
   );
 }

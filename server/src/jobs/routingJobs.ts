@@ -4,7 +4,6 @@
  * re-timed since it was set does nothing.
  */
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import type { LeadOffer } from '../../../shared/src/generated/types.ts';
 import { findRecord } from '../store/repository.ts';
 import { expireLeadOffers, offerTimeoutJob } from '../routing/leadRouting.ts';
 import type { JobHandler } from './queue.ts';
@@ -12,9 +11,8 @@ import type { JobHandler } from './queue.ts';
 const leadOffers = objectNamed(prmObjects, 'leadOffer');
 
 export const leadOfferTimeout: JobHandler = async (tx, job, now) => {
-  const record = await findRecord(tx, leadOffers, String(job.payload.offer));
-  if (!record) return;
-  const offer = record as unknown as LeadOffer;
+  const offer = await findRecord(tx, leadOffers, String(job.payload.offer));
+  if (!offer) return;
   if (offer.status !== 'offered' || Date.parse(offer.respondBy) !== Date.parse(String(job.payload.respondBy))) return;
   // The job is due at the deadline, so the core expires the offer; before it, the core changes nothing.
   await expireLeadOffers({ tx, now, actor: null }, offer);

@@ -6,7 +6,7 @@
 import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
 import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
 import { ConfigurationError, ValidationError } from '../../../shared/src/errors.ts';
-import type { Lead, Partner, Program, RoutingRule as RuleRecord, Tier } from '../../../shared/src/generated/types.ts';
+import type { Lead, Program, RoutingRule as RuleRecord } from '../../../shared/src/generated/types.ts';
 import {
   defaultBusinessHours,
   routingChain,
@@ -18,10 +18,11 @@ import {
   type RoutingRule,
   type TierWeight,
 } from '../../../shared/src/routing/rules.ts';
-import { columnFor, fromRow } from '../store/records.ts';
-import { findRecord, type Tx } from '../store/repository.ts';
+import { columnFor, recordTables } from '../store/records.ts';
+import type { ObjectName } from '../../../shared/src/schema/validate.ts';
+import { findRecord, findRecords, type Tx } from '../store/repository.ts';
 
-const object = (name: string) => objectNamed(prmObjects, name);
+const object = <Name extends ObjectName>(name: Name) => objectNamed(prmObjects, name);
 
 /** Leads nobody in the program can take go to the vendor's own team. */
 export const directTeamFallback: Fallback = { kind: 'direct_queue', queue: 'direct-sales' };
@@ -32,27 +33,12 @@ export const directTeamFallback: Fallback = { kind: 'direct_queue', queue: 'dire
  */
 const capacityPeriod: RoutingChain['capacityPeriod'] = 'week';
 
-/** The records of one object matching equality filters, in the given order (no scope: callers are rules). */
-async function selectRecords<T>(
-  tx: Tx,
-  objectName: string,
-  where: Record<string, unknown>,
-  orderBy: string[],
-): Promise<T[]> {
-  const target = object(objectName);
-  let query = tx.db.selectFrom(sqlTableName(target)).selectAll();
-  for (const [field, value] of Object.entries(where)) query = query.where(columnFor(target, field), '=', value);
-  for (const field of orderBy) query = query.orderBy(columnFor(target, field));
-  const rows = await query.execute();
-  return rows.map((row) => fromRow(target, row) as unknown as T);
-}
-
 export async function allPrograms(tx: Tx): Promise<Program[]> {
-  return selectRecords<Program>(tx, 'program', {}, ['createdAt', 'id']);
+  return findRecords(tx, object('program'), {}, ['createdAt', 'id']);
 }
 
 export async function findProgram(tx: Tx, programId: string): Promise<Program | undefined> {
-  return (await findRecord(tx, object('program'), programId)) as unknown as Program | undefined;
+  return findRecord(tx, object('program'), programId);
 }
 
 /**
@@ -111,7 +97,7 @@ function ruleOf(rule: RuleRecord): RoutingRule {
 
 /** The stored routing rules of a program (active or not), in sequence. */
 export async function storedRoutingRules(tx: Tx, programId: string): Promise<RuleRecord[]> {
-  return selectRecords<RuleRecord>(tx, 'routingRule', { program: programId }, ['sequence', 'id']);
+  return findRecords(tx, object('routingRule'), { program: programId }, ['sequence', 'id']);
 }
 
 /** A problem of a program's chain, on the stored rule it belongs to (none: the chain as a whole). */
@@ -144,7 +130,7 @@ export async function chainProblems(tx: Tx, program: Program, records: RuleRecor
 }
 
 async function chainOf(tx: Tx, program: Program, records: RuleRecord[], options: ChainOptions): Promise<RoutingChain> {
-  const tiers: TierWeight[] = (await selectRecords<Tier>(tx, 'tier', { program: program.id }, ['rank', 'id'])).map(
+  const tiers: TierWeight[] = (await findRecords(tx, object('tier'), { program: program.id }, ['rank', 'id'])).map(
     (tier) => ({
       name: tier.name,
       rank: tier.rank,
@@ -192,23 +178,24 @@ export async function loadRoutingChain(tx: Tx, program: Program, options: ChainO
  * list so the core can say why they were passed over.
  */
 export async function loadRoutingPartners(tx: Tx, program: Program): Promise<RoutingPartner[]> {
-  const partners = await selectRecords<Partner>(tx, 'partner', { program: program.id, status: 'active' }, [
+  const partners = await findRecords(tx, object('partner'), { program: program.id, status: 'active' }, [
     'createdAt',
     'id',
   ]);
   const tierNames = new Map(
-    (await selectRecords<Tier>(tx, 'tier', { program: program.id }, ['id'])).map((tier) => [tier.id, tier.name]),
+    (await findRecords(tx, object('tier'), { program: program.id }, ['id'])).map((tier) => [tier.id, tier.name]),
   );
   const certification = object('certification');
   const partnerTable = object('partner');
-  const certificationRows = await tx.db
+  const records = recordTables(tx.db);
+  const certificationRows = await records
     .selectFrom(sqlTableName(certification))
     .select([columnFor(certification, 'partner'), 'name', columnFor(certification, 'expiresOn')])
     .where(columnFor(certification, 'status'), '=', 'active')
     .where(
       columnFor(certification, 'partner'),
       'in',
-      tx.db
+      records
         .selectFrom(sqlTableName(partnerTable))
         .select('id')
         .where(columnFor(partnerTable, 'program'), '=', program.id),

@@ -9,7 +9,7 @@ import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts'
 import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
 import { ConfigurationError, TransitionError, ValidationError } from '../../../shared/src/errors.ts';
 import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
-import type { Lead, LeadOffer as OfferRecord, Partner, Program } from '../../../shared/src/generated/types.ts';
+import type { Lead, LeadOffer as OfferRecord, Program } from '../../../shared/src/generated/types.ts';
 import { compileRouting, type CompiledRouting } from '../../../shared/src/routing/compile.ts';
 import {
   acceptOffer,
@@ -26,7 +26,7 @@ import type { DeclineReason } from '../../../shared/src/routing/rules.ts';
 import type { RoutingState } from '../../../shared/src/routing/state.ts';
 import type { Actor } from '../auth/policy.ts';
 import { createRecord, findRecord, writeUpdate, type Tx } from '../store/repository.ts';
-import { columnFor, fromRow, type PrmRecord } from '../store/records.ts';
+import { columnFor, fieldValue, fromRow, recordTables } from '../store/records.ts';
 import { scheduleJob } from '../jobs/queue.ts';
 import {
   findProgram,
@@ -65,16 +65,15 @@ export interface RoutingContext {
 
 interface LoadedLead {
   lead: Lead;
-  record: PrmRecord;
   /** The lead's offer records, in the order of `routing.offers`. */
-  offers: (OfferRecord & PrmRecord)[];
+  offers: OfferRecord[];
   routing: LeadRouting;
 }
 
 export interface Persisted {
   /** The changes to the record the action runs on, for the action framework to write. */
   own: Record<string, unknown>;
-  lead: PrmRecord;
+  lead: Lead;
   /** The lead's routing status after the step. */
   status: LeadRouting['status'];
   created: OfferRecord[];
@@ -84,14 +83,13 @@ export interface Persisted {
 
 /** The lead and its offers as the core's LeadRouting; converted and closed leads are out of routing. */
 async function loadLeadRouting(tx: Tx, leadId: string, to: string): Promise<LoadedLead> {
-  const record = await findRecord(tx, leads, leadId);
-  if (!record) throw new TransitionError('none', to, `lead ${leadId} no longer exists`);
-  const lead = record as unknown as Lead;
+  const lead = await findRecord(tx, leads, leadId);
+  if (!lead) throw new TransitionError('none', to, `lead ${leadId} no longer exists`);
   const status = lead.routingStatus ?? 'new';
   if (status === 'converted' || status === 'closed') {
     throw new TransitionError(status, to, `lead ${lead.name} is ${status} and no longer routed`);
   }
-  const rows = await tx.db
+  const rows = await recordTables(tx.db)
     .selectFrom(sqlTableName(leadOffers))
     .selectAll()
     .where(columnFor(leadOffers, 'lead'), '=', lead.id)
@@ -99,7 +97,7 @@ async function loadLeadRouting(tx: Tx, leadId: string, to: string): Promise<Load
     .orderBy(columnFor(leadOffers, 'attempt'))
     .orderBy('name')
     .execute();
-  const offers = rows.map((row) => fromRow(leadOffers, row) as OfferRecord & PrmRecord);
+  const offers = rows.map((row) => fromRow(leadOffers, row));
   const names = await partnerNames(tx, [...new Set(offers.map((offer) => offer.partner))]);
   const routing: LeadRouting = {
     ...newLeadRouting(lead.id),
@@ -119,13 +117,13 @@ async function loadLeadRouting(tx: Tx, leadId: string, to: string): Promise<Load
       declineNote: offer.declineNote,
     })),
   };
-  return { lead, record, offers, routing };
+  return { lead, offers, routing };
 }
 
 async function partnerNames(tx: Tx, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.db.selectFrom(sqlTableName(partners)).select(['id', 'name']).where('id', 'in', ids).execute();
-  return new Map(rows.map((row) => [String(row.id), String(row.name)]));
+  const rows = await tx.db.selectFrom('partner').select(['id', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, row.name]));
 }
 
 /** The chain and partners compiled, and the program's state aligned with them. */
@@ -166,7 +164,7 @@ function roundSize(routing: LeadRouting): number {
 
 /** The program whose distribution offered this partner the lead: the partner's own program. */
 async function programOfOffer(tx: Tx, offer: OfferRecord, to: string): Promise<string> {
-  const partner = (await findRecord(tx, partners, offer.partner)) as unknown as Partner | undefined;
+  const partner = await findRecord(tx, partners, offer.partner);
   if (!partner?.program) {
     throw new TransitionError(offer.status, to, 'the offered partner is no longer in a partner program');
   }
@@ -257,7 +255,7 @@ async function persistStep(
   const creator = actor && !roleDefinitions[actor.role].isPartnerUser ? actor : routingActor;
   const created: OfferRecord[] = [];
   for (const offer of after.offers.slice(loaded.offers.length)) {
-    const record = (await createRecord(
+    const record = await createRecord(
       tx,
       now,
       creator,
@@ -272,7 +270,7 @@ async function persistStep(
         explanation: decision ? offerExplanation(decision) : null,
       },
       { byRules: true },
-    )) as unknown as OfferRecord;
+    );
     created.push(record);
     // The timer re-reads the offer when it fires and does nothing if it was answered meanwhile.
     await scheduleJob(tx, now, {
@@ -297,13 +295,13 @@ async function persistStep(
   }
   const leadChanges: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(leadFields)) {
-    if ((loaded.lead as unknown as Record<string, unknown>)[field] !== value) leadChanges[field] = value;
+    if (fieldValue(loaded.lead, field) !== value) leadChanges[field] = value;
   }
-  let leadRecord = loaded.record;
+  let leadRecord = loaded.lead;
   if (loaded.lead.id === own) Object.assign(ownChanges, leadChanges);
   else if (Object.keys(leadChanges).length > 0) {
     const action = !decision ? after.status : decision.outcome === 'fallback' ? 'fallback' : 'reroute';
-    leadRecord = await writeUpdate(tx, now, actor, leads, loaded.record, loaded.record.version, leadChanges, action);
+    leadRecord = await writeUpdate(tx, now, actor, leads, loaded.lead, loaded.lead.version, leadChanges, action);
   }
 
   await saveRoutingState(tx, now, programId, step.state);

@@ -5,17 +5,20 @@
  * they depend on (a tier renamed) are listed by storedChainProblems for the vendor to fix.
  */
 import type { FieldProblem } from '../../../shared/src/errors.ts';
-import type { Program, RoutingRule as RuleRecord } from '../../../shared/src/generated/types.ts';
-import type { PrmRecord } from '../store/records.ts';
+import type { Program } from '../../../shared/src/generated/types.ts';
+import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import { recordOf, type StoredRecord } from '../store/records.ts';
 import type { Tx } from '../store/repository.ts';
 import { allPrograms, chainProblems, findProgram, storedRoutingRules } from './chain.ts';
+
+const routingRules = objectNamed(prmObjects, 'routingRule');
 
 /** A rule without a program is in no chain: it is checked alone, against no tiers. */
 const noProgram = { id: '', name: '(no program)' } as Program;
 
-export async function routingRuleProblems(tx: Tx, record: PrmRecord): Promise<FieldProblem[]> {
+export async function routingRuleProblems(tx: Tx, record: StoredRecord): Promise<FieldProblem[]> {
   // Checked as if active, so switching it on later cannot break the chain either.
-  const rule = { ...(record as unknown as RuleRecord), active: true };
+  const rule = { ...recordOf(routingRules, record), active: true };
   const program = (rule.program && (await findProgram(tx, rule.program))) || noProgram;
   const others =
     program === noProgram ? [] : (await storedRoutingRules(tx, program.id)).filter((r) => r.id !== rule.id);

@@ -5,16 +5,20 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Dialect } from './migrate.ts';
 import { committed, groupCommit, plainTransactions, rolledBack, type Transactions } from './groupCommit.ts';
 import { startBackgroundCheckpoints, type CheckpointStats } from './checkpoints.ts';
 import { registerDirectRunner } from './statements.ts';
+import type { PrmTables } from './generated/database.ts';
+import type { SystemTables } from './systemTables.ts';
 
-/** Tables are named by the schema at run time, so the database is untyped here and typed at the edges. */
-export type Db = Kysely<any>;
+/** Every table of the store, Kysely's way: the PRM objects' (generated) and the server's own. */
+export interface Database extends PrmTables, SystemTables {}
+
+export type Db = Kysely<Database>;
 
 export interface Store {
   db: Db;
@@ -60,14 +64,14 @@ export interface SqliteOptions {
 export function openSqlite(file: string, options: SqliteOptions = {}): Store {
   const onDisk = file !== ':memory:';
   if (onDisk) mkdirSync(dirname(file), { recursive: true });
-  const database = new Database(file);
+  const database = new SqliteDatabase(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   // Kysely prepares every statement anew; preparing is most of a query's cost in better-sqlite3, and
   // the application runs a small set of distinct statements, so each is prepared once and reused.
-  const statements = new Map<string, Database.Statement>();
+  const statements = new Map<string, SqliteDatabase.Statement>();
   const cached = {
     prepare(sql: string) {
       // Every rollback on this connection passes here (Kysely's driver prepares it like any statement),
@@ -84,7 +88,9 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Store {
     },
     close: () => database.close(),
   };
-  const db: Db = new Kysely({ dialect: new SqliteDialect({ database: cached as unknown as Database.Database }) });
+  const db: Db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cached }),
+  });
   // The same answer Kysely's SQLite driver gives (kysely/dist/dialect/sqlite/sqlite-driver.js).
   registerDirectRunner(db, (sql, parameters) => {
     const statement = cached.prepare(sql);
@@ -114,7 +120,7 @@ export function openPostgres(url: string, options: { searchPath?: string; max?: 
     types: postgresTypes(),
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   });
-  const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     dialect: 'postgres',

@@ -5,13 +5,13 @@
 import type { PrmObject } from '../../../shared/src/schema/object.ts';
 import { ValidationError, type FieldProblem } from '../../../shared/src/errors.ts';
 import { ownPartnerOf, parentObject } from '../auth/policy.ts';
-import type { PrmRecord } from './records.ts';
+import { fieldValue, type StoredRecord } from './records.ts';
 import { findRecord, type Tx } from './repository.ts';
 
 /** The partner a record belongs to, following its parent where it is owned through one; null for none. */
-async function partnerOwning(tx: Tx, object: PrmObject, record: PrmRecord): Promise<string | null> {
+async function partnerOwning(tx: Tx, object: PrmObject, record: StoredRecord): Promise<string | null> {
   if (!object.ownedThrough) return ownPartnerOf(object, record);
-  const parentId = record[object.ownedThrough];
+  const parentId = fieldValue(record, object.ownedThrough);
   const parentType = parentObject(object, object.ownedThrough);
   const parent = typeof parentId === 'string' ? await findRecord(tx, parentType, parentId) : undefined;
   return parent ? partnerOwning(tx, parentType, parent) : null;
@@ -22,7 +22,7 @@ async function parentPartners(
   tx: Tx,
   object: PrmObject,
   values: Record<string, unknown>,
-  known: readonly PrmRecord[],
+  known: readonly StoredRecord[],
 ): Promise<{ lookup: string; parent: PrmObject; partner: string }[]> {
   const owners = [];
   for (const lookup of object.parents ?? []) {
@@ -45,7 +45,7 @@ export async function checkParentPartners(
   tx: Tx,
   object: PrmObject,
   values: Record<string, unknown>,
-  known: readonly PrmRecord[] = [],
+  known: readonly StoredRecord[] = [],
 ): Promise<void> {
   const field = object.partnerField;
   if (!field || !object.parents) return;
@@ -62,7 +62,7 @@ export async function partnerFromParents(
   tx: Tx,
   object: PrmObject,
   values: Record<string, unknown>,
-  known: readonly PrmRecord[] = [],
+  known: readonly StoredRecord[] = [],
 ): Promise<void> {
   const field = object.partnerField;
   if (!field || !object.parents || (values[field] !== undefined && values[field] !== null)) return;

@@ -7,15 +7,15 @@
 import { ValidationError, type FieldProblem } from '../../../shared/src/errors.ts';
 import type { PrmObject } from '../../../shared/src/schema/object.ts';
 import { routingRuleProblems } from '../routing/ruleChecks.ts';
-import type { PrmRecord } from './records.ts';
+import type { StoredRecord } from './records.ts';
 import type { Tx } from './groupCommit.ts';
 
-const checks: Record<string, (tx: Tx, record: PrmRecord) => Promise<FieldProblem[]>> = {
+const checks: Record<string, (tx: Tx, record: StoredRecord) => Promise<FieldProblem[]>> = {
   routingRule: routingRuleProblems,
 };
 
 /** Refuses the record (422 naming its fields) when its concept's check finds problems. */
-export async function checkBeforeWrite(tx: Tx, object: PrmObject, record: PrmRecord): Promise<void> {
+export async function checkBeforeWrite(tx: Tx, object: PrmObject, record: StoredRecord): Promise<void> {
   const check = checks[object.name];
   if (!check) return;
   const problems = await check(tx, record);

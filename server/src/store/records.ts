@@ -6,10 +6,37 @@
 import type { Field } from '../../../shared/src/schema/fields.ts';
 import type { PrmObject } from '../../../shared/src/schema/object.ts';
 import { sqlColumnName } from '../../../shared/src/hosts/sql.ts';
+import type { PrmRecords } from '../../../shared/src/generated/types.ts';
 import type { Dialect } from './migrate.ts';
+import type { Db } from './database.ts';
 
+/** A record of an object known only at run time (the HTTP routes take the object from the URL). */
 export type PrmRecord = Record<string, unknown> & { id: string; version: number };
 export type Row = Record<string, unknown>;
+
+/** Any record as stored, of whichever object, typed or not. */
+export interface StoredRecord {
+  id: string;
+  version: number;
+}
+
+/** A field of any record, by the name the schema gives it. */
+export const fieldValue = (record: object, field: string): unknown =>
+  (record as Readonly<Record<string, unknown>>)[field];
+
+/**
+ * A record typed by its object's name (`RecordOf<'partner'>` is the generated `Partner`) when the name
+ * is known where the code is written, and the run-time shape when it is not.
+ */
+export type RecordOf<Name extends string> = Name extends keyof PrmRecords ? PrmRecords[Name] : PrmRecord;
+
+/**
+ * The escape hatch, in this one place: the record paths build their SQL from the schema at run time
+ * (the table is the object's, the columns its fields'), which no static type can follow, so they query
+ * through this view of the store that takes any table and column name. Kysely's `withTables` changes
+ * only the types, never the SQL. Rows read through it become typed records in fromRow.
+ */
+export const recordTables = (db: Db) => db.withTables<Record<string, Row>>();
 
 export const systemColumns: Record<string, string> = {
   id: 'id',
@@ -112,11 +139,11 @@ function fromColumnValue(conversion: Conversion, value: unknown): unknown {
 }
 
 /** The columns to write for the given record fields (only those present). */
-export function toRow(object: PrmObject, values: Record<string, unknown>, dialect: Dialect): Row {
+export function toRow(object: PrmObject, values: object, dialect: Dialect): Row {
   const { columnOf } = planOf(object);
   const row: Row = {};
   for (const name in values) {
-    const value = values[name];
+    const value = fieldValue(values, name);
     if (value === undefined) continue;
     const target = columnOf.get(name);
     if (!target) continue;
@@ -125,14 +152,32 @@ export function toRow(object: PrmObject, values: Record<string, unknown>, dialec
   return row;
 }
 
-export function fromRow(object: PrmObject, row: Row): PrmRecord {
+/** The record a row holds; the schema drives it, so here the row's record gets its object's type. */
+export function fromRow<Name extends string>(object: PrmObject<Name>, row: Row): RecordOf<Name> {
   const { names, columns, conversions } = planOf(object);
   const record: Record<string, unknown> = {};
   for (const name in systemColumns) record[name] = row[systemColumns[name]] ?? null;
   record.version = Number(row.version);
   for (let i = 0; i < names.length; i++) record[names[i]] = fromColumnValue(conversions[i], row[columns[i]]);
-  return record as PrmRecord;
+  return record as RecordOf<Name>;
 }
+
+/**
+ * What an audit entry's `after` holds (JSON text on SQLite, parsed jsonb on PostgreSQL): the record as
+ * the repository wrote it, nothing for a deletion, or a note about a record that changed nothing in it.
+ */
+export function recordInAudit(after: unknown): object | 'deleted' | 'note' {
+  const value: unknown = typeof after === 'string' ? JSON.parse(after) : after;
+  if (value === null || value === undefined) return 'deleted';
+  return typeof value === 'object' && 'version' in value && typeof value.version === 'number' ? value : 'note';
+}
+
+/**
+ * A record the repository wrote, read back from where it was kept as a record (the audit log): it has
+ * its object's type because the repository gave it that type when it wrote it.
+ */
+export const recordOf = <Name extends string>(object: PrmObject<Name>, record: object): RecordOf<Name> =>
+  record as RecordOf<Name>;
 
 /** The schema's defaults for fields a new record leaves out. */
 export function withDefaults(object: PrmObject, values: Record<string, unknown>): Record<string, unknown> {

@@ -26,8 +26,18 @@ import type { Dialect } from './migrate.ts';
 import { lockCustomerWorld, serializedObjects } from './serialized.ts';
 import { onRollback, type Tx } from './groupCommit.ts';
 export type { Tx } from './groupCommit.ts';
-import { columnFor, fromRow, toRow, withDefaults, type PrmRecord, type Row } from './records.ts';
-import { runPrepared } from './statements.ts';
+import {
+  columnFor,
+  fromRow,
+  recordTables,
+  toRow,
+  withDefaults,
+  type PrmRecord,
+  type RecordOf,
+  type StoredRecord,
+  type Row,
+} from './records.ts';
+import { runPrepared, runPreparedRows } from './statements.ts';
 import { checkBeforeWrite } from './recordChecks.ts';
 import { checkParentPartners, partnerFromParents } from './parentPartners.ts';
 import { emitWebhookEvent } from '../webhooks/outbox.ts';
@@ -128,9 +138,7 @@ export async function auditChange(
     before: before === null ? null : JSON.stringify(before),
     after: after === null ? null : JSON.stringify(after),
   };
-  await runPrepared(tx, 'audit', Object.values(entry), (db, args) =>
-    db.insertInto('audit_log').values(Object.fromEntries(Object.keys(entry).map((column, i) => [column, args[i]]))),
-  );
+  await runPreparedRows(tx, 'audit', [entry], (db, [row]) => db.insertInto('audit_log').values(row));
   // The webhook outbox: written here, in the change's transaction, so an event exists iff its change does.
   await emitWebhookEvent(tx, { object, recordId, action, before, after, at, ...event });
 }
@@ -159,11 +167,13 @@ function blocksOf(root: Db): Map<string, { next: number; last: number }> {
 
 async function takeCounter(tx: Tx, objectName: string, count: number): Promise<number> {
   // Insert-or-increment under the row lock, so concurrent creations never share a number.
-  const { rows } = await runPrepared<{ value: number }>(tx, 'next-name', [objectName, count, count], (db, args) =>
+  const { rows } = await runPrepared(tx, 'next-name', [objectName, count, count], (db, [object, value, increment]) =>
     db
       .insertInto('name_counter')
-      .values({ object: args[0], value: args[1] })
-      .onConflict((oc) => oc.column('object').doUpdateSet((eb) => ({ value: eb('name_counter.value', '+', args[2]) })))
+      .values({ object, value })
+      .onConflict((oc) =>
+        oc.column('object').doUpdateSet((eb) => ({ value: eb('name_counter.value', '+', increment) })),
+      )
       .returning('value'),
   );
   return Number(rows[0].value);
@@ -188,16 +198,20 @@ async function nextName(tx: Tx, object: PrmObject): Promise<string | undefined> 
   return nameField.autoNumber.replace(/\{(0+)\}/, (_, zeros: string) => String(value).padStart(zeros.length, '0'));
 }
 
-export async function findRecord(tx: Tx, object: PrmObject, id: string): Promise<PrmRecord | undefined> {
+export async function findRecord<Name extends string>(
+  tx: Tx,
+  object: PrmObject<Name>,
+  id: string,
+): Promise<RecordOf<Name> | undefined> {
   const table = sqlTableName(object);
-  const { rows } = await runPrepared<Row>(tx, `find:${table}`, [id], (db, [value]) =>
-    db.selectFrom(table).selectAll().where('id', '=', value),
+  const { rows } = await runPrepared<Row, [string]>(tx, `find:${table}`, [id], (db, [value]) =>
+    recordTables(db).selectFrom(table).selectAll().where('id', '=', value),
   );
   return rows.length ? fromRow(object, rows[0]) : undefined;
 }
 
 /** Whether the person may see this record (reading its parents where it is owned through one). */
-export function visible(tx: Tx, actor: Actor, object: PrmObject, record: PrmRecord): Promise<boolean> {
+export function visible(tx: Tx, actor: Actor, object: PrmObject, record: StoredRecord): Promise<boolean> {
   return recordInScope(actor, object, record, (parent, id) => findRecord(tx, parent, id));
 }
 
@@ -205,7 +219,11 @@ export function visible(tx: Tx, actor: Actor, object: PrmObject, record: PrmReco
 function inScope<Q extends SelectQueryBuilder<any, any, any>>(tx: Tx, query: Q, scope: RowScope): Q {
   if (scope === 'all') return query;
   if ('parent' in scope) {
-    const parents = inScope(tx, tx.db.selectFrom(sqlTableName(scope.parent)).select('id'), scope.parentScope);
+    const parents = inScope(
+      tx,
+      recordTables(tx.db).selectFrom(sqlTableName(scope.parent)).select('id'),
+      scope.parentScope,
+    );
     return query.where(scope.parentColumn, 'in', parents) as Q;
   }
   const { partnerColumn, partner, orEmpty } = scope;
@@ -213,20 +231,51 @@ function inScope<Q extends SelectQueryBuilder<any, any, any>>(tx: Tx, query: Q, 
   return query.where((eb) => eb.or([eb(partnerColumn, '=', partner), eb(partnerColumn, 'is', null)])) as Q;
 }
 
+/**
+ * The records of one object whose fields equal the values given, in the order of the fields named (no
+ * scope and no access check: for the rules, which read what they decide on). Prepared once per shape.
+ */
+export async function findRecords<Name extends string>(
+  tx: Tx,
+  object: PrmObject<Name>,
+  where: Readonly<Record<string, unknown>>,
+  orderBy: readonly string[] = ['id'],
+): Promise<RecordOf<Name>[]> {
+  const table = sqlTableName(object);
+  const fields = Object.keys(where);
+  const { rows } = await runPrepared<Row>(
+    tx,
+    `find-by:${table}:${fields.join(',')}:${orderBy.join(',')}`,
+    Object.values(where),
+    (db, args) => {
+      let query = recordTables(db).selectFrom(table).selectAll();
+      fields.forEach((field, i) => (query = query.where(columnFor(object, field), '=', args[i])));
+      for (const field of orderBy) query = query.orderBy(columnFor(object, field));
+      return query;
+    },
+  );
+  return rows.map((row) => fromRow(object, row));
+}
+
 /** A record the person may see, or NotFound (never "forbidden", which would confirm it exists). */
-export async function getRecord(tx: Tx, actor: Actor, object: PrmObject, id: string): Promise<PrmRecord> {
+export async function getRecord<Name extends string>(
+  tx: Tx,
+  actor: Actor,
+  object: PrmObject<Name>,
+  id: string,
+): Promise<RecordOf<Name>> {
   requireOperation(actor, object, 'read');
   const record = await findRecord(tx, object, id);
   if (!record || !(await visible(tx, actor, object, record))) throw new NotFoundError(object, id);
   return record;
 }
 
-export async function listRecords(
+export async function listRecords<Name extends string>(
   tx: Tx,
   actor: Actor,
-  object: PrmObject,
+  object: PrmObject<Name>,
   options: ListOptions = {},
-): Promise<{ records: PrmRecord[]; next: string | null; total?: number }> {
+): Promise<{ records: RecordOf<Name>[]; next: string | null; total?: number }> {
   requireOperation(actor, object, 'read');
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
   const table = sqlTableName(object);
@@ -239,7 +288,7 @@ export async function listRecords(
     for (const [column, value] of Object.entries(filterRow)) narrowed = narrowed.where(column, '=', value);
     return narrowed as Q;
   };
-  let query = matching(tx.db.selectFrom(table).selectAll());
+  let query = matching(recordTables(tx.db).selectFrom(table).selectAll());
   query = sort ? orderedBy(query, sort) : query.orderBy('id');
   if (options.after) {
     const position = readCursor(options.after, options.sort);
@@ -251,7 +300,9 @@ export async function listRecords(
   const next = last ? writeCursor(options.sort, sort ? last[sort.column] : undefined, String(last.id)) : null;
   if (!options.withTotal) return { records, next };
   const counted = await matching(
-    tx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('total')),
+    recordTables(tx.db)
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('total')),
   ).executeTakeFirst();
   return { records, next, total: Number(counted?.total ?? 0) };
 }
@@ -266,13 +317,13 @@ export function unseenLookup(field: string, target: PrmObject): FieldProblem {
  * the person may see, or 422 naming the field, as the CRUD routes answer for a lookup. A 404 is kept
  * for the record in the path.
  */
-export async function getReferencedRecord(
+export async function getReferencedRecord<Name extends string>(
   tx: Tx,
   actor: Actor,
-  object: PrmObject,
+  object: PrmObject<Name>,
   id: string,
   field: string,
-): Promise<PrmRecord> {
+): Promise<RecordOf<Name>> {
   const record = mayOperate(actor, object, 'read') ? await findRecord(tx, object, id) : undefined;
   if (!record || !(await visible(tx, actor, object, record))) throw new ValidationError([unseenLookup(field, object)]);
   return record;
@@ -284,7 +335,7 @@ async function checkLookups(
   actor: Actor,
   object: PrmObject,
   values: Record<string, unknown>,
-  known: readonly PrmRecord[] = [],
+  known: readonly StoredRecord[] = [],
 ): Promise<void> {
   const problems: FieldProblem[] = [];
   for (const [name, value] of Object.entries(values)) {
@@ -319,14 +370,18 @@ export interface CreateOptions {
    */
   byRules?: boolean;
   /** Records the caller has already read in this transaction; lookups to them are not read again. */
-  known?: readonly PrmRecord[];
+  known?: readonly StoredRecord[];
 }
 
 /**
  * The record as the store will hold it once written: the columns the row would have, read back the way
  * a SELECT would give them. Computed in memory so a write needs no read-back.
  */
-export function asStored(object: PrmObject, values: Record<string, unknown>, dialect: Dialect): PrmRecord {
+export function asStored<Name extends string>(
+  object: PrmObject<Name>,
+  values: object,
+  dialect: Dialect,
+): RecordOf<Name> {
   return fromRow(object, toRow(object, values, dialect));
 }
 
@@ -335,14 +390,14 @@ export function asStored(object: PrmObject, values: Record<string, unknown>, dia
  * yet written: actions that decide more before the first write (registering a deal submits it at
  * once) insert it with insertRecord.
  */
-export async function newRecord(
+export async function newRecord<Name extends string>(
   tx: Tx,
   now: Date,
   actor: Actor,
-  object: PrmObject,
+  object: PrmObject<Name>,
   input: Record<string, unknown>,
   options: CreateOptions = {},
-): Promise<PrmRecord> {
+): Promise<RecordOf<Name>> {
   const values = { ...input };
   if (!options.byRules) {
     requireOperation(actor, object, 'create');
@@ -364,14 +419,14 @@ export async function newRecord(
 }
 
 /** Writes a record made by newRecord (possibly changed since by the rules), with its audit entry. */
-export async function insertRecord(
+export async function insertRecord<Name extends string>(
   tx: Tx,
   now: Date,
   actor: Actor,
-  object: PrmObject,
-  record: PrmRecord,
+  object: PrmObject<Name>,
+  record: RecordOf<Name>,
   action = 'create',
-): Promise<PrmRecord> {
+): Promise<RecordOf<Name>> {
   // The record is complete (made by newRecord), so its row has every column: made once, and the record
   // as stored is read back from it (asStored without a second toRow).
   const row = toRow(object, record, tx.dialect);
@@ -380,7 +435,9 @@ export async function insertRecord(
     const table = sqlTableName(object);
     const columns = Object.keys(row);
     await runPrepared(tx, `insert:${table}:${columns.join(',')}`, Object.values(row), (db, args) =>
-      db.insertInto(table).values(Object.fromEntries(columns.map((column, i) => [column, args[i]]))),
+      recordTables(db)
+        .insertInto(table)
+        .values(Object.fromEntries(columns.map((column, i) => [column, args[i]]))),
     );
   } catch (error) {
     integrity(error, object);
@@ -389,17 +446,18 @@ export async function insertRecord(
   return stored;
 }
 
-export async function createRecord(
+export async function createRecord<Name extends string>(
   tx: Tx,
   now: Date,
   actor: Actor,
-  object: PrmObject,
+  object: PrmObject<Name>,
   input: Record<string, unknown>,
   options: CreateOptions = {},
-): Promise<PrmRecord> {
+): Promise<RecordOf<Name>> {
   return insertRecord(tx, now, actor, object, await newRecord(tx, now, actor, object, input, options));
 }
 
+/** An update a person asks for by the object's name at run time (a route, an import, an intake event). */
 export async function updateRecord(
   tx: Tx,
   now: Date,
@@ -421,16 +479,16 @@ export async function updateRecord(
 }
 
 /** Writes already-authorised changes with the version check and the audit entry. Actions use it too. */
-export async function writeUpdate(
+export async function writeUpdate<Name extends string>(
   tx: Tx,
   now: Date,
   actor: Actor | null,
-  object: PrmObject,
-  before: PrmRecord,
+  object: PrmObject<Name>,
+  before: RecordOf<Name>,
   expectedVersion: number,
-  changes: Record<string, unknown>,
+  changes: Partial<RecordOf<Name>>,
   action: string,
-): Promise<PrmRecord> {
+): Promise<RecordOf<Name>> {
   const row = toRow(object, { ...changes, updatedAt: now.toISOString() }, tx.dialect);
   let result;
   try {
@@ -442,7 +500,7 @@ export async function writeUpdate(
       `update:${table}:${columns.join(',')}`,
       [...Object.values(set), before.id, expectedVersion],
       (db, args) =>
-        db
+        recordTables(db)
           .updateTable(table)
           .set(Object.fromEntries(columns.map((column, i) => [column, args[i]])))
           .where('id', '=', args[columns.length])
@@ -477,7 +535,11 @@ export async function deleteRecord(
   const before = await getRecord(tx, actor, object, id);
   if (before.version !== expectedVersion) throw new VersionConflictError(object, id, before.version);
   try {
-    await tx.db.deleteFrom(sqlTableName(object)).where('id', '=', id).where('version', '=', expectedVersion).execute();
+    await recordTables(tx.db)
+      .deleteFrom(sqlTableName(object))
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .execute();
   } catch (error) {
     integrity(error, object);
   }

@@ -38,19 +38,19 @@ function shapeOf(sql: string, parameters: readonly unknown[], count: number): Sh
  * key. `build` must use every argument as a plain parameter value (not inside an array or as a name),
  * and the key must name everything else the statement depends on (table, columns).
  */
-export async function runPrepared<Row>(
+export async function runPrepared<Row, const Args extends readonly unknown[] = readonly unknown[]>(
   tx: Tx,
   key: string,
-  args: readonly unknown[],
-  build: (db: Db, args: readonly unknown[]) => Compilable<Row>,
+  args: Args,
+  build: (db: Db, args: Args) => Compilable<Row>,
 ): Promise<QueryResult<Row>> {
   const cacheKey = `${tx.dialect}\u0000${key}`;
   let shape = shapes.get(cacheKey);
   if (!shape) {
-    const compiled = build(
-      tx.db,
-      args.map((_, i) => marker(i)),
-    ).compile();
+    // `build` is typed by the arguments so its query is checked against the tables, but is given
+    // markers in their place: Kysely only passes a parameter through, whatever its type.
+    const markers = args.map((_, i) => marker(i)) as readonly unknown[] as Args;
+    const compiled = build(tx.db, markers).compile();
     shape = shapeOf(compiled.sql, compiled.parameters, args.length);
     shapes.set(cacheKey, shape);
   }
@@ -71,4 +71,28 @@ const directRunners = new WeakMap<Db, DirectRunner>();
 /** The embedded store registers its connection (store/database.ts); PostgreSQL's pool has no such thing. */
 export function registerDirectRunner(root: Db, runner: DirectRunner): void {
   directRunners.set(root, runner);
+}
+
+/**
+ * runPrepared for statements made from rows of values (inserts), so `build` writes the rows as they
+ * are and Kysely checks them against the table: it is given the rows with a marker in place of each
+ * value. Every row must have the same fields in the same order, and the key must name the row count.
+ */
+export async function runPreparedRows<Values extends Record<string, unknown>, Row = unknown>(
+  tx: Tx,
+  key: string,
+  rows: readonly Values[],
+  build: (db: Db, rows: readonly Values[]) => Compilable<Row>,
+): Promise<QueryResult<Row>> {
+  const fields = Object.keys(rows[0]);
+  const args = rows.flatMap((row) => fields.map((field) => row[field]));
+  return runPrepared(tx, key, args, (db, markers) =>
+    build(
+      db,
+      // The same fields as the rows given, each holding its marker: the rows' own type.
+      rows.map(
+        (_, r) => Object.fromEntries(fields.map((field, i) => [field, markers[r * fields.length + i]])) as Values,
+      ),
+    ),
+  );
 }

@@ -10,7 +10,7 @@
 import { sql } from 'kysely';
 import type { Db, Store } from '../store/database.ts';
 import { onCommit, type Tx } from '../store/groupCommit.ts';
-import { runPrepared } from '../store/statements.ts';
+import { runPrepared, runPreparedRows } from '../store/statements.ts';
 import {
   eventTypeOf,
   landingStatusType,
@@ -44,19 +44,13 @@ async function activeSubscriptions(tx: Tx): Promise<ActiveSubscription[]> {
   const cached = caches.get(key);
   const clock = Date.now();
   if (cached && clock - cached.loadedAt < cacheMilliseconds) return cached.subscriptions;
-  const rows = await runPrepared<{ id: string; event_types: string }>(
-    tx,
-    'webhook-active',
-    [tx.dialect === 'sqlite' ? 1 : true],
-    (db, args) => db.selectFrom('webhook_subscription').select(['id', 'event_types']).where('active', '=', args[0]),
+  const rows = await runPrepared(tx, 'webhook-active', [tx.dialect === 'sqlite' ? 1 : true], (db, [active]) =>
+    db.selectFrom('webhook_subscription').select(['id', 'event_types']).where('active', '=', active),
   );
   const subscriptions = rows.rows.map((row) => ({ id: row.id, patterns: JSON.parse(row.event_types) as string[] }));
   caches.set(key, { loadedAt: clock, subscriptions });
   return subscriptions;
 }
-
-const eventColumns = ['id', 'type', 'object', 'record_id', 'payload', 'created_at'] as const;
-const deliveryColumns = ['event_id', 'subscription_id', 'status', 'attempts', 'next_attempt_at', 'created_at'] as const;
 
 /** The NOTIFY channel; the payload is the schema written to, so stores sharing a database keep apart. */
 const outboxChannel = 'prm_webhook_outbox';
@@ -109,19 +103,25 @@ export async function emitWebhookEvent(tx: Tx, entry: AuditEntry): Promise<void>
 
 async function writeEvent(tx: Tx, event: WebhookEvent, entry: AuditEntry, targets: ActiveSubscription[]) {
   const at = entry.at.toISOString();
-  const eventValues = [event.id, event.type, entry.object, entry.recordId, event.payload, at];
-  await runPrepared(tx, 'webhook-event', eventValues, (db, args) =>
-    db.insertInto('webhook_event').values(Object.fromEntries(eventColumns.map((column, i) => [column, args[i]]))),
-  );
-  const deliveryValues = targets.flatMap((target) => [event.id, target.id, 'pending', 0, at, at]);
-  await runPrepared(tx, `webhook-deliveries:${targets.length}`, deliveryValues, (db, args) =>
-    db
-      .insertInto('webhook_delivery')
-      .values(
-        targets.map((_, row) =>
-          Object.fromEntries(deliveryColumns.map((column, i) => [column, args[row * deliveryColumns.length + i]])),
-        ),
-      ),
+  const eventRow = {
+    id: event.id,
+    type: event.type,
+    object: entry.object,
+    record_id: entry.recordId,
+    payload: event.payload,
+    created_at: at,
+  };
+  await runPreparedRows(tx, 'webhook-event', [eventRow], (db, rows) => db.insertInto('webhook_event').values(rows));
+  const deliveryRows = targets.map((target) => ({
+    event_id: event.id,
+    subscription_id: target.id,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: at,
+    created_at: at,
+  }));
+  await runPreparedRows(tx, `webhook-deliveries:${targets.length}`, deliveryRows, (db, rows) =>
+    db.insertInto('webhook_delivery').values(rows),
   );
   await outboxWritten(tx);
 }

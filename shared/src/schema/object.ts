@@ -15,9 +15,10 @@ export type NameField =
   /** A name people type. */
   | { label: string; length: number };
 
-export interface PrmObject {
+/** `Name` is the object's name as a type, so the store can type its records by it (server/src/store/records.ts). */
+export interface PrmObject<Name extends string = string> {
   /** camelCase, singular: `dealRegistration`. */
-  name: string;
+  name: Name;
   label: string;
   pluralLabel: string;
   description: string;
@@ -57,6 +58,6 @@ export interface PrmObject {
   listView: string[];
 }
 
-export function defineObject(object: PrmObject): PrmObject {
+export function defineObject<const Name extends string>(object: PrmObject<Name>): PrmObject<Name> {
   return object;
 }

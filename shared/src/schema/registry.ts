@@ -11,6 +11,7 @@ import { jointBusinessPlan, planGoal, planAction, businessReview } from '../plan
 import { npsResponse } from '../metrics/schema.ts';
 import { salesOrder, invoice } from '../revenue/schema.ts';
 import type { PrmObject } from './object.ts';
+import type { PrmRecords } from '../generated/types.ts';
 
 export const prmObjects: readonly PrmObject[] = [
   program,
@@ -47,6 +48,9 @@ export const prmObjects: readonly PrmObject[] = [
 
 export type Schema = readonly PrmObject[];
 
+/** Asked for by a PRM object's literal name, the object comes typed by it (and so do its records in the store). */
+export function objectNamed<Name extends keyof PrmRecords>(schema: Schema, name: Name): PrmObject<Name>;
+export function objectNamed(schema: Schema, name: string): PrmObject;
 export function objectNamed(schema: Schema, name: string): PrmObject {
   const found = schema.find((object) => object.name === name);
   if (!found) throw new Error(`The schema has no object named "${name}".`);

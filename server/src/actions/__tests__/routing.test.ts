@@ -246,7 +246,7 @@ describe('lead routing over HTTP (sqlite)', () => {
       .select(['state'])
       .where('program_id', '=', p.program)
       .executeTakeFirstOrThrow();
-    const state = JSON.parse(stored.state);
+    const state = JSON.parse(stored.state as string);
     assert.equal(state.decisions, 1);
     const openOf = (id: string) => state.open[state.partnerIds.indexOf(id)];
     assert.deepEqual(
@@ -265,7 +265,7 @@ describe('lead routing over HTTP (sqlite)', () => {
           .select(['state'])
           .where('program_id', '=', p.program)
           .executeTakeFirstOrThrow()
-      ).state,
+      ).state as string,
     );
     assert.equal(after.decisions, 2);
   });
@@ -465,7 +465,7 @@ describe('lead routing over HTTP (postgres)', () => {
         .select('state')
         .where('program_id', '=', q.program)
         .executeTakeFirstOrThrow()
-    ).state;
+    ).state as { decisions: number; open: number[]; partnerIds: string[] };
     assert.equal(state.decisions, 20, 'every decision started from the one before');
     assert.deepEqual(
       [...q.de, q.fr].map((r) => state.open[state.partnerIds.indexOf(r.id)]),

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openSqlite, type Store } from '../database.ts';
+import { withTestTables } from './stores.ts';
 import { safetyNetPages, startBackgroundCheckpoints } from '../checkpoints.ts';
 
 async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
@@ -45,7 +46,7 @@ const autocheckpoint = async (store: Store) =>
 async function commitRows(store: Store, count: number): Promise<void> {
   for (let i = 0; i < count; i++)
     await store.transaction((tx) =>
-      tx.db
+      withTestTables(tx.db)
         .insertInto('item')
         .values({ label: `row ${i}` })
         .execute(),

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openSqlite, type Store } from '../database.ts';
 import { onTransactionFailure } from '../groupCommit.ts';
-import { postgresTestStore } from './stores.ts';
+import { postgresTestStore, withTestTables } from './stores.ts';
 
 async function createTables(store: Store) {
   await sql`create table parent (id integer primary key)`.execute(store.db);
@@ -22,12 +22,14 @@ async function createTables(store: Store) {
 }
 
 const labels = async (store: Store) =>
-  (await store.db.selectFrom('item').select('label').orderBy('label').execute()).map((row) => row.label);
+  (await withTestTables(store.db).selectFrom('item').select('label').orderBy('label').execute()).map(
+    (row) => row.label,
+  );
 
 const insert =
   (label: string, parent = 1) =>
   async (tx: { db: Store['db'] }) => {
-    await tx.db.insertInto('item').values({ parent_id: parent, label }).execute();
+    await withTestTables(tx.db).insertInto('item').values({ parent_id: parent, label }).execute();
     return label;
   };
 

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { runPrepared } from '../statements.ts';
-import { testStores } from './stores.ts';
+import { testStores, withTestTables } from './stores.ts';
 
 for (const [dialect, open] of Object.entries(testStores)) {
   describe(`prepared statements (${dialect})`, () => {
@@ -14,14 +14,14 @@ for (const [dialect, open] of Object.entries(testStores)) {
         const tx = { db: store.db, dialect: store.dialect };
         const insertPair = (id: number, a: string, b: number) =>
           runPrepared(tx, `test-insert-${dialect}`, [b, a, id], (db, [bb, aa, ii]) =>
-            db.insertInto('pair').values({ id: ii, a: aa, b: bb }),
+            withTestTables(db).insertInto('pair').values({ id: ii, a: aa, b: bb }),
           );
         await insertPair(1, 'one', 10);
         await insertPair(2, 'two', 20);
         await insertPair(3, 'three', 30);
         const find = (low: number, text: string) =>
-          runPrepared<{ id: number }>(tx, `test-find-${dialect}`, [text, low], (db, [t, l]) =>
-            db
+          runPrepared(tx, `test-find-${dialect}`, [text, low], (db, [t, l]) =>
+            withTestTables(db)
               .selectFrom('pair')
               .select('id')
               .where('b', '>=', l)
@@ -54,20 +54,17 @@ for (const [dialect, open] of Object.entries(testStores)) {
           const suffix = tx.root ? 'in' : 'out';
           const insertPair = (id: number, b: number) =>
             runPrepared(tx, `answers-insert-${dialect}`, [id, `a-${suffix}`, b], (db, [i, a, bb]) =>
-              db.insertInto('pair').values({ id: i, a, b: bb }),
+              withTestTables(db).insertInto('pair').values({ id: i, a, b: bb }),
             );
           const insert = await insertPair(1, 7);
           const update = (b: number) =>
             runPrepared(tx, `answers-update-${dialect}`, [b + 1, b], (db, [next, current]) =>
-              db.updateTable('pair').set({ b: next }).where('b', '=', current),
+              withTestTables(db).updateTable('pair').set({ b: next }).where('b', '=', current),
             );
           const updated = await update(7);
           const missed = await update(1000);
-          const { rows } = await runPrepared<{ a: string; b: number }>(
-            tx,
-            `answers-select-${dialect}`,
-            [`a-${suffix}`],
-            (db, [a]) => db.selectFrom('pair').select(['a', 'b']).where('a', '=', a),
+          const { rows } = await runPrepared(tx, `answers-select-${dialect}`, [`a-${suffix}`], (db, [a]) =>
+            withTestTables(db).selectFrom('pair').select(['a', 'b']).where('a', '=', a),
           );
           const duplicate = await insertPair(2, 9).catch((error: Error) => error.message);
           // Last: on PostgreSQL the failed statement ends the transaction's usefulness.

@@ -1,7 +1,9 @@
 /** Stores for tests: an in-memory SQLite, or a fresh schema in the PostgreSQL at DATABASE_URL (dropped after). */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openPostgres, openSqlite, type Store } from '../database.ts';
+import type { Generated } from 'kysely';
+import { openPostgres, openSqlite, type Db, type Store } from '../database.ts';
+import { recordTables } from '../records.ts';
 import { migrate } from '../migrate.ts';
 
 export const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -41,9 +43,17 @@ export const testStores = {
 
 /** How many rows a table holds, for tests that check what a request wrote or did not write. */
 export async function rowCount(db: Store['db'], table: string): Promise<number> {
-  const row = await db
+  const row = await recordTables(db)
     .selectFrom(table)
     .select((eb) => eb.fn.countAll().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** The tables some store tests create for themselves, typed for their queries. */
+type TestTables = {
+  item: { id: Generated<number>; parent_id: Generated<number | null>; label: string };
+  pair: { id: number; a: string; b: number };
+};
+
+export const withTestTables = (db: Db) => db.withTables<TestTables>();
