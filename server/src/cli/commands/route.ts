@@ -79,14 +79,19 @@ function readText(path: string): string {
 /** Rows with their line numbers; the header must name only known columns and include the required ones. */
 function readCsv(path: string, known: readonly string[], required: string[]): { line: number; row: Row }[] {
   const name = basename(path);
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: string[][];
+  // Each record's line, noted as it is read: csv-parse's types do not follow its `info` option.
+  const lines: number[] = [];
   try {
     records = parse(readText(path), {
       bom: true,
-      info: true,
       skip_empty_lines: true,
       relax_column_count: false,
-    }) as unknown as typeof records;
+      on_record: (record: string[], context) => {
+        lines.push(context.lines);
+        return record;
+      },
+    });
   } catch (error) {
     if (error instanceof CsvError) {
       const lines = (error as CsvError & { lines?: number }).lines;
@@ -96,7 +101,7 @@ function readCsv(path: string, known: readonly string[], required: string[]): { 
   }
   if (records.length === 0)
     throw new UsageError(`${name} line 1: the file is empty; the header must include ${required.join(',')}`);
-  const header = records[0].record.map((column) => column.trim());
+  const header = records[0].map((column) => column.trim());
   header.forEach((column) => {
     if (!known.includes(column))
       throw new UsageError(`${name} line 1: unknown column "${column}"; known columns: ${known.join(',')}`);
@@ -104,8 +109,8 @@ function readCsv(path: string, known: readonly string[], required: string[]): { 
   for (const column of required) {
     if (!header.includes(column)) throw new UsageError(`${name} line 1: the header has no ${column} column`);
   }
-  return records.slice(1).map(({ record, info }) => ({
-    line: info.lines,
+  return records.slice(1).map((record, i) => ({
+    line: lines[i + 1],
     row: Object.fromEntries(header.map((column, i) => [column, record[i].trim()])),
   }));
 }
