@@ -2,6 +2,10 @@
  * Converting between PRM records as the core and the API see them (camelCase, money as integer minor
  * units, booleans, arrays) and rows as each store keeps them (snake_case, SQLite's 0/1 and JSON text).
  * Every conversion is driven by the schema, so no object needs code of its own.
+ *
+ * Being driven by the schema at run time, this is the one place the store is untyped: the record
+ * paths' view of any table (recordTables), a row's record given its object's type (fromRow, recordOf)
+ * and a field read by name (fieldValue). Everything above it is typed by object name (RecordOf).
  */
 import type { Field } from '../../../shared/src/schema/fields.ts';
 import type { PrmObject } from '../../../shared/src/schema/object.ts';
@@ -31,10 +35,10 @@ export const fieldValue = (record: object, field: string): unknown =>
 export type RecordOf<Name extends string> = Name extends keyof PrmRecords ? PrmRecords[Name] : PrmRecord;
 
 /**
- * The escape hatch, in this one place: the record paths build their SQL from the schema at run time
- * (the table is the object's, the columns its fields'), which no static type can follow, so they query
- * through this view of the store that takes any table and column name. Kysely's `withTables` changes
- * only the types, never the SQL. Rows read through it become typed records in fromRow.
+ * The record paths build their SQL from the schema at run time (the table is the object's, the
+ * columns its fields'), which no static type can follow, so they query through this view of the store
+ * that takes any table and column name. Kysely's `withTables` changes only the types, never the SQL.
+ * Rows read through it become typed records in fromRow.
  */
 export const recordTables = (db: Db) => db.withTables<Record<string, Row>>();
 
