@@ -4,8 +4,7 @@
  * tokens are random 32-byte values; only their SHA-256 is stored, so a database leak reveals neither.
  */
 import { characterCount } from '../../../shared/src/schema/characters.ts';
-import type { Selectable } from 'kysely';
-import type { AppUserTable } from '../store/systemTables.ts';
+import type { AppUserRow as UserRow } from '../store/systemTables.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { roleDefinitions, roles, type Role } from '../../../shared/src/schema/roles.ts';
@@ -28,8 +27,6 @@ export interface NewUser {
   password?: string;
   externalId?: string | null;
 }
-
-type UserRow = Selectable<AppUserTable>;
 
 const toActor = (row: UserRow): Actor => ({
   userId: row.id,
@@ -115,13 +112,13 @@ export async function endSession(tx: Tx, id: string): Promise<void> {
 }
 
 export async function actorForSession(tx: Tx, now: Date, id: string): Promise<Actor | null> {
-  const row = (await tx.db
+  const row = await tx.db
     .selectFrom('session')
     .innerJoin('app_user', 'app_user.id', 'session.user_id')
     .selectAll('app_user')
     .select('session.expires_at')
     .where('session.id_hash', '=', sha256(id))
-    .executeTakeFirst()) as (UserRow & { expires_at: string }) | undefined;
+    .executeTakeFirst();
   if (!row || !row.active || new Date(row.expires_at) <= now) return null;
   return toActor(row);
 }

@@ -113,13 +113,6 @@ function refusalPage(reply: FastifyReply, status: number, title: string, detail:
     );
 }
 
-interface UserRow {
-  id: string;
-  email: string;
-  external_id: string | null;
-  active: number | boolean;
-}
-
 /** The PRM user for a verified sign-in: found by subject, else linked by email, else created. */
 async function userForSignIn(
   tx: Tx,
@@ -127,15 +120,14 @@ async function userForSignIn(
   subject: string,
   mapped: { email: string; name: string; role: Role; partnerId: string | null },
 ): Promise<Actor | string> {
-  const bySubject = (await tx.db
+  const bySubject = await tx.db
     .selectFrom('app_user')
     .selectAll()
     .where('external_id', '=', subject)
-    .executeTakeFirst()) as UserRow | undefined;
+    .executeTakeFirst();
   const byEmail = bySubject
     ? undefined
-    : ((await tx.db.selectFrom('app_user').selectAll().where('email', '=', mapped.email).executeTakeFirst()) as
-        UserRow | undefined);
+    : await tx.db.selectFrom('app_user').selectAll().where('email', '=', mapped.email).executeTakeFirst();
   const existing = bySubject ?? byEmail;
   if (!existing) {
     const created = await createUser(tx, now, { ...mapped, externalId: subject });

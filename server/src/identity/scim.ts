@@ -14,6 +14,7 @@ import { endUserAccess } from '../auth/identity.ts';
 import { HttpProblem } from '../http/problems.ts';
 import type { Doors } from '../http/app.ts';
 import type { Tx } from '../store/repository.ts';
+import type { AppUserRow as UserRow } from '../store/systemTables.ts';
 import { ScimError, scimFilter } from './scimFilter.ts';
 import { auditUser, updateKind, userView } from './userAudit.ts';
 import { issueInvitation } from './invitations.ts';
@@ -31,20 +32,6 @@ const maxPage = 200;
 const scimType = 'application/scim+json';
 
 type Json = Record<string, any>;
-
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  partner_id: string | null;
-  active: number | boolean;
-  scim_external_id: string | null;
-  given_name: string | null;
-  family_name: string | null;
-  created_at: string | Date;
-  updated_at: string | Date;
-}
 
 const iso = (value: string | Date) => (value instanceof Date ? value : new Date(value)).toISOString();
 const groupName = (role: Role) => `PRM ${roleDefinitions[role].label}s`;
@@ -246,8 +233,7 @@ async function refuseDuplicates(tx: Tx, columns: { email: string; scim_external_
 }
 
 async function loadUser(tx: Tx, id: string): Promise<UserRow> {
-  const row = (await tx.db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst()) as
-    UserRow | undefined;
+  const row = await tx.db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new ScimError(404, undefined, `No user has the id ${id}.`);
   return row;
 }
@@ -434,8 +420,7 @@ async function leaveRole(tx: Tx, now: Date, userId: string, role: Role, actor: A
  * own access (deactivate, delete, or demote it) is rolled back, so provisioning cannot lock itself out.
  */
 async function keepCallerAccess(tx: Tx, callerId: string): Promise<void> {
-  const caller = (await tx.db.selectFrom('app_user').selectAll().where('id', '=', callerId).executeTakeFirst()) as
-    UserRow | undefined;
+  const caller = await tx.db.selectFrom('app_user').selectAll().where('id', '=', callerId).executeTakeFirst();
   if (!caller || !caller.active || caller.role !== 'channelAdmin')
     throw new ScimError(
       400,
@@ -631,9 +616,7 @@ export async function registerScimRoutes(app: FastifyInstance, doors: Doors): Pr
         });
       const base = (request: FastifyRequest) => `${request.protocol}://${request.headers.host}/scim/v2`;
       const allUsers = (): Promise<UserRow[]> =>
-        doors.store.db.selectFrom('app_user').selectAll().orderBy('created_at').orderBy('id').execute() as Promise<
-          UserRow[]
-        >;
+        doors.store.db.selectFrom('app_user').selectAll().orderBy('created_at').orderBy('id').execute();
       const send = (reply: FastifyReply, status: number, body: Json) => reply.code(status).type(scimType).send(body);
 
       scim.get('/ServiceProviderConfig', async (request) => serviceDocuments(base(request)).serviceProviderConfig);

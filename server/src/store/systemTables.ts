@@ -5,7 +5,7 @@
  * it back: SQLite's 0/1 or PostgreSQL's boolean for a flag, JSON text or PostgreSQL's parsed jsonb.
  * Change a migration, change its table here.
  */
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** 0002: people who sign in (also provisioned by SCIM and OIDC, 0007). */
 export interface AppUserTable {
@@ -23,6 +23,9 @@ export interface AppUserTable {
   given_name: string | null;
   family_name: string | null;
 }
+
+/** A person who signs in, as read from the store. */
+export type AppUserRow = Selectable<AppUserTable>;
 
 export interface SessionTable {
   id_hash: string;
