@@ -116,6 +116,8 @@ export interface WebhookSubscriptionTable {
   previous_secret_expires_at: string | null;
 }
 
+export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionTable>;
+
 export interface WebhookEventTable {
   id: string;
   type: string;

@@ -10,7 +10,9 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
 import type { SecretBox } from '../auth/secrets.ts';
+import type { Selectable } from 'kysely';
 import type { Store } from '../store/database.ts';
+import type { WebhookDeliveryTable, WebhookEventTable, WebhookSubscriptionRow } from '../store/systemTables.ts';
 import { forgetSubscriptions, onOutboxWritten } from './outbox.ts';
 import { signDelivery } from './signing.ts';
 import { disableGoneSubscription, signingSecrets } from './subscriptions.ts';
@@ -69,7 +71,10 @@ export function dispatcherSettingsFromEnv(env: NodeJS.ProcessEnv = process.env):
   };
 }
 
-type Row = Record<string, any>;
+type Row = WebhookSubscriptionRow;
+/** The delivery at the head of a subscription's queue, with its event's payload. */
+type QueueHead = Pick<Selectable<WebhookDeliveryTable>, 'id' | 'event_id' | 'attempts' | 'next_attempt_at'> &
+  Pick<Selectable<WebhookEventTable>, 'payload'>;
 
 interface Outcome {
   statusCode: number | null;
@@ -222,7 +227,7 @@ export function startWebhookDispatcher(store: Store, options: DispatcherOptions)
   /** Records an attempt; 'next' when the head is settled but failed (the queue moves on). */
   async function record(
     subscription: Row,
-    head: Row,
+    head: QueueHead,
     attempts: number,
     outcome: Outcome,
   ): Promise<'delivered' | 'retry' | 'disabled' | 'next'> {

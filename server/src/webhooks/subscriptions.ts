@@ -5,6 +5,7 @@
  * so a subscriber switches over without rejecting a delivery. Every change is audited and announced
  * (`webhookSubscription.*`), with the subscription as the API shows it: never a secret.
  */
+import type { Updateable } from 'kysely';
 import { z } from 'zod';
 import { ValidationError } from '../../../shared/src/errors.ts';
 import type { Actor } from '../auth/policy.ts';
@@ -13,6 +14,7 @@ import { rotationGraceHours } from '../intake/senders.ts';
 import { HttpProblem } from '../http/problems.ts';
 import type { Tx } from '../store/groupCommit.ts';
 import { timeOrderedId } from '../store/ids.ts';
+import type { WebhookSubscriptionRow, WebhookSubscriptionTable } from '../store/systemTables.ts';
 import { auditChange } from '../store/repository.ts';
 import { patternProblem } from './catalog.ts';
 import { eventPattern } from './events.ts';
@@ -80,7 +82,7 @@ export interface Subscription {
   updatedAt: string;
 }
 
-type Row = Record<string, any>;
+type Row = WebhookSubscriptionRow;
 
 const iso = (value: unknown): string | null =>
   value === null || value === undefined ? null : new Date(value as string).toISOString();
@@ -159,7 +161,7 @@ export async function updateSubscription(
 ): Promise<Subscription> {
   const before = await getSubscription(tx, id);
   if (changes.url !== undefined) await checkUrl(changes.url, policy);
-  const set: Row = { updated_at: now.toISOString() };
+  const set: Updateable<WebhookSubscriptionTable> = { updated_at: now.toISOString() };
   if (changes.url !== undefined) set.url = changes.url;
   if (changes.description !== undefined) set.description = changes.description;
   if (changes.eventTypes !== undefined) set.event_types = JSON.stringify(changes.eventTypes);
@@ -291,7 +293,7 @@ export async function deliveryLog(
     .limit(page.limit + 1);
   if (page.after !== undefined) query = query.where('d.id', '<', Number(page.after));
   const rows = await query.execute();
-  const data = rows.slice(0, page.limit).map((row: Row) => ({
+  const data = rows.slice(0, page.limit).map((row) => ({
     id: Number(row.id),
     eventId: row.event_id,
     eventType: row.type,
