@@ -4,7 +4,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { prmObjects } from '../shared/src/schema/registry.ts';
+import { prmObjects } from '@prm/core/schema/registry';
 import { findDrift, generateAll } from './generate/all.ts';
 
 const root = resolve(import.meta.dirname, '..');

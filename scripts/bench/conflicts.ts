@@ -10,15 +10,15 @@
  * BENCH_SLOWEST=n also lists the n slowest checks with their candidate counts.
  */
 import { parseArgs } from 'node:util';
-import { seededRandom } from '../../shared/src/seededRandom.ts';
-import { checkConflictsByScan, prepareCustomer, type KnownCustomerRecord } from '../../shared/src/deals/conflicts.ts';
+import { seededRandom } from '@prm/core/seededRandom';
+import { checkConflictsByScan, prepareCustomer, type KnownCustomerRecord } from '@prm/core/deals/conflicts';
 import {
   candidateSlots,
   checkConflict,
   createConflictIndex,
   indexedEntries,
   upsertRecord,
-} from '../../shared/src/deals/conflictIndex.ts';
+} from '@prm/core/deals/conflictIndex';
 
 import { domainFor, makeGenerator, variantOf } from './customers.ts';
 

@@ -4,7 +4,7 @@
  * already known (dropped legal form, "and" for "&", a typo, another case, an added "Inc."). Used by the
  * conflict-index benchmark and by the server benchmark's registrations.
  */
-import type { KnownCustomerRecord } from '../../shared/src/deals/conflicts.ts';
+import type { KnownCustomerRecord } from '@prm/core/deals/conflicts';
 
 const syllables = [
   'al',

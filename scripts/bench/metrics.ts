@@ -4,15 +4,10 @@
  * naive baseline measured in the same run: filter the deal list per partner, on a sample, extrapolated.
  */
 import { parseArgs } from 'node:util';
-import { dealColumnsFrom, type MetricsDeal } from '../../shared/src/metrics/dealColumns.ts';
-import {
-  computeMetrics,
-  type MetricsInput,
-  type MetricsPartner,
-  type Period,
-} from '../../shared/src/metrics/programMetrics.ts';
-import { attributeDeal, approvedStatuses } from '../../shared/src/metrics/attribution.ts';
-import { seededRandom as prng } from '../../shared/src/seededRandom.ts';
+import { dealColumnsFrom, type MetricsDeal } from '@prm/core/metrics/dealColumns';
+import { computeMetrics, type MetricsInput, type MetricsPartner, type Period } from '@prm/core/metrics/programMetrics';
+import { attributeDeal, approvedStatuses } from '@prm/core/metrics/attribution';
+import { seededRandom as prng } from '@prm/core/seededRandom';
 
 const DAY = 86_400_000;
 const statuses = [

@@ -12,23 +12,12 @@
  * where one lead alone moves the share by more than 0.5 %.
  */
 import { parseArgs } from 'node:util';
-import { compileRouting } from '../../shared/src/routing/compile.ts';
-import { normalise, ruleMatches } from '../../shared/src/routing/conditions.ts';
-import { decideLead, renderDecision, routeLead } from '../../shared/src/routing/route.ts';
-import {
-  routingChain,
-  type RoutingLead,
-  type RoutingPartner,
-  type RoutingRule,
-} from '../../shared/src/routing/rules.ts';
-import {
-  applyChange,
-  closeLead,
-  initialRoutingState,
-  releaseAt,
-  type RoutingState,
-} from '../../shared/src/routing/state.ts';
-import { seededRandom as prng } from '../../shared/src/seededRandom.ts';
+import { compileRouting } from '@prm/core/routing/compile';
+import { normalise, ruleMatches } from '@prm/core/routing/conditions';
+import { decideLead, renderDecision, routeLead } from '@prm/core/routing/route';
+import { routingChain, type RoutingLead, type RoutingPartner, type RoutingRule } from '@prm/core/routing/rules';
+import { applyChange, closeLead, initialRoutingState, releaseAt, type RoutingState } from '@prm/core/routing/state';
+import { seededRandom as prng } from '@prm/core/seededRandom';
 
 const countries = ['US', 'DE', 'GB', 'FR', 'JP', 'BR', 'IN', 'AU', 'CA', 'NL', 'ES', 'IT'];
 const specialisations = ['security', 'cloud', 'data_analytics', 'networking', 'erp', 'crm', 'devops'];

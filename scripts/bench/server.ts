@@ -17,9 +17,9 @@ import { openPostgres, openSqlite, type Store } from '../../server/src/store/dat
 import { migrate } from '../../server/src/store/migrate.ts';
 import { createApiToken, createUser } from '../../server/src/auth/identity.ts';
 import { createRecord } from '../../server/src/store/repository.ts';
-import { objectNamed, prmObjects } from '../../shared/src/schema/registry.ts';
-import type { KnownCustomerRecord } from '../../shared/src/deals/conflicts.ts';
-import { seededRandom } from '../../shared/src/seededRandom.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import type { KnownCustomerRecord } from '@prm/core/deals/conflicts';
+import { seededRandom } from '@prm/core/seededRandom';
 import { domainFor, makeGenerator, variantOf } from './customers.ts';
 import { paced } from './paced.ts';
 import { freePort, startServerProcess as startChild } from '../../server/src/serverProcess.ts';

@@ -4,7 +4,7 @@
  * are in docs/server-performance.md).
  */
 import { randomBytes } from 'node:crypto';
-import { objectNamed, prmObjects } from '../../shared/src/schema/registry.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { secretBox } from '../../server/src/auth/secrets.ts';
 import { startHarness } from '../../server/src/http/__tests__/harness.ts';
 import { createRecord } from '../../server/src/store/repository.ts';

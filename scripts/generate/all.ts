@@ -1,8 +1,8 @@
 /** Every generator, and how their output is compared with what is committed. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Schema } from '../../shared/src/schema/registry.ts';
-import { checkSchema } from '../../shared/src/schema/check.ts';
+import type { Schema } from '@prm/core/schema/registry';
+import { checkSchema } from '@prm/core/schema/check';
 import type { GeneratedFile, Generator } from './files.ts';
 import { generateTypescript, typescriptOutputs } from './typescript.ts';
 import { generateSalesforce, salesforceOutputs } from './salesforce.ts';

@@ -5,9 +5,9 @@
  * own tables are not in the schema; server/src/store/systemTables.ts types them by hand, and
  * server/src/store/database.ts joins both into the one `Database`.
  */
-import type { Schema } from '../../shared/src/schema/registry.ts';
-import type { PrmObject } from '../../shared/src/schema/object.ts';
-import { capitalise } from '../../shared/src/hosts/names.ts';
+import type { Schema } from '@prm/core/schema/registry';
+import type { PrmObject } from '@prm/core/schema/object';
+import { capitalise } from '@prm/core/hosts/names';
 import { generatedNotice, type GeneratedFile } from './files.ts';
 import { sqlModel, type SqlColumn, type SqlTable } from './sql.ts';
 

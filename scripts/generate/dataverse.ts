@@ -5,9 +5,9 @@
  * and one-to-many relationships (the lookups) for POST RelationshipDefinitions. Each request carries
  * the header MSCRM.SolutionUniqueName so everything lands in our solution.
  */
-import { fieldLabel, type Field } from '../../shared/src/schema/fields.ts';
-import type { PrmObject } from '../../shared/src/schema/object.ts';
-import { objectNamed, type Schema } from '../../shared/src/schema/registry.ts';
+import { fieldLabel, type Field } from '@prm/core/schema/fields';
+import type { PrmObject } from '@prm/core/schema/object';
+import { objectNamed, type Schema } from '@prm/core/schema/registry';
 import {
   dataverseColumnSchemaName,
   dataverseLanguageCode,
@@ -16,7 +16,7 @@ import {
   dataverseSolutionName,
   dataverseTableLogicalName,
   dataverseTableSchemaName,
-} from '../../shared/src/hosts/dataverse.ts';
+} from '@prm/core/hosts/dataverse';
 import { generatedFolderNote, json, type GeneratedFile } from './files.ts';
 
 export const dataverseOutputs = { name: 'dataverse', owns: ['dynamics-app/schema'] };

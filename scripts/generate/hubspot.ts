@@ -3,15 +3,15 @@
  * and custom-object schema definitions for the rest, as the JSON bodies HubSpot's CRM APIs accept
  * (POST /crm/v3/properties/{objectType}/groups, POST /crm/v3/properties/{objectType}, POST /crm-object-schemas/v3/schemas).
  */
-import { fieldLabel, type Field } from '../../shared/src/schema/fields.ts';
-import type { PrmObject } from '../../shared/src/schema/object.ts';
-import { objectNamed, type Schema } from '../../shared/src/schema/registry.ts';
+import { fieldLabel, type Field } from '@prm/core/schema/fields';
+import type { PrmObject } from '@prm/core/schema/object';
+import { objectNamed, type Schema } from '@prm/core/schema/registry';
 import {
   hubspotAssociationTargets,
   hubspotGroupName,
   hubspotObjectType,
   hubspotPropertyName,
-} from '../../shared/src/hosts/hubspot.ts';
+} from '@prm/core/hosts/hubspot';
 import { generatedFolderNote, json, type GeneratedFile } from './files.ts';
 
 export const hubspotOutputs = { name: 'hubspot', owns: ['hubspot-app/schema'] };

@@ -4,17 +4,17 @@
  * XML is written with fast-xml-parser's builder, elements in the alphabetical order Salesforce retrieves them in.
  */
 import { XMLBuilder } from 'fast-xml-parser';
-import { fieldLabel, type Field } from '../../shared/src/schema/fields.ts';
-import type { PrmObject } from '../../shared/src/schema/object.ts';
-import { objectNamed, type Schema } from '../../shared/src/schema/registry.ts';
-import { roles, roleDefinitions, type Role } from '../../shared/src/schema/roles.ts';
-import { fieldAccess, objectAccess } from '../../shared/src/schema/access.ts';
+import { fieldLabel, type Field } from '@prm/core/schema/fields';
+import type { PrmObject } from '@prm/core/schema/object';
+import { objectNamed, type Schema } from '@prm/core/schema/registry';
+import { roles, roleDefinitions, type Role } from '@prm/core/schema/roles';
+import { fieldAccess, objectAccess } from '@prm/core/schema/access';
 import {
   salesforceFieldName,
   salesforceObjectName,
   salesforcePermissionSetName,
   salesforceRelationshipName,
-} from '../../shared/src/hosts/salesforce.ts';
+} from '@prm/core/hosts/salesforce';
 import { generatedNotice, type GeneratedFile } from './files.ts';
 
 export const salesforceOutputs = {

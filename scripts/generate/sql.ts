@@ -18,9 +18,9 @@ import {
   type ColumnDefinitionBuilder,
   type CreateTableBuilder,
 } from 'kysely';
-import type { Field } from '../../shared/src/schema/fields.ts';
-import { objectNamed, type Schema } from '../../shared/src/schema/registry.ts';
-import { sqlColumnName, sqlTableName } from '../../shared/src/hosts/sql.ts';
+import type { Field } from '@prm/core/schema/fields';
+import { objectNamed, type Schema } from '@prm/core/schema/registry';
+import { sqlColumnName, sqlTableName } from '@prm/core/hosts/sql';
 import { json, generatedNotice, type GeneratedFile } from './files.ts';
 
 export const sqlOutputs = { name: 'sql', owns: ['server/migrations'] };

@@ -1,8 +1,8 @@
 /** Schema → TypeScript record types and zod validators, used by the server and every UI. */
-import type { Field } from '../../shared/src/schema/fields.ts';
-import type { PrmObject } from '../../shared/src/schema/object.ts';
-import type { Schema } from '../../shared/src/schema/registry.ts';
-import { capitalise } from '../../shared/src/hosts/names.ts';
+import type { Field } from '@prm/core/schema/fields';
+import type { PrmObject } from '@prm/core/schema/object';
+import type { Schema } from '@prm/core/schema/registry';
+import { capitalise } from '@prm/core/hosts/names';
 import { generatedNotice, type GeneratedFile } from './files.ts';
 
 export const typescriptOutputs = { name: 'typescript', owns: ['shared/src/generated'] };

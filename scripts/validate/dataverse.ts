@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { dataversePublisher } from '../../shared/src/hosts/dataverse.ts';
+import { dataversePublisher } from '@prm/core/hosts/dataverse';
 import type { Problem } from './problems.ts';
 
 const standardTables = new Set(['account', 'contact', 'lead', 'opportunity', 'systemuser', 'team']);

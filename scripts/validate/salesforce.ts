@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
-import { salesforceApiVersion } from '../../shared/src/hosts/salesforce.ts';
+import { salesforceApiVersion } from '@prm/core/hosts/salesforce';
 import type { Problem } from './problems.ts';
 
 /** Standard objects a lookup may target, and the standard fields permission sets may name on them. */

@@ -4,8 +4,8 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { prmObjects } from '../../../shared/src/schema/registry.ts';
-import { text } from '../../../shared/src/schema/fields.ts';
+import { prmObjects } from '@prm/core/schema/registry';
+import { text } from '@prm/core/schema/fields';
 import { generateAll, findDrift } from '../all.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { defineObject } from '../../../shared/src/schema/object.ts';
+import { defineObject } from '@prm/core/schema/object';
 import {
   checkbox,
   currency,
@@ -25,8 +25,8 @@ import {
   picklist,
   text,
   url,
-} from '../../../shared/src/schema/fields.ts';
-import { checkSchema } from '../../../shared/src/schema/check.ts';
+} from '@prm/core/schema/fields';
+import { checkSchema } from '@prm/core/schema/check';
 import { generateTypescript } from '../typescript.ts';
 import { generateSalesforce } from '../salesforce.ts';
 import { generateHubspot } from '../hubspot.ts';

@@ -6,22 +6,22 @@
  * core's (deals/lifecycle.ts); this module loads what the rules need and writes what they decide.
  */
 import { z } from 'zod';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
-import { ValidationError } from '../../../shared/src/errors.ts';
-import { inputValidators } from '../../../shared/src/generated/validators.ts';
-import type { ObjectName } from '../../../shared/src/schema/validate.ts';
-import type { Certification, DealRegistration, Partner, Tier } from '../../../shared/src/generated/types.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { roleDefinitions } from '@prm/core/schema/roles';
+import { ValidationError } from '@prm/core/errors';
+import { inputValidators } from '@prm/core/generated/validators';
+import type { ObjectName } from '@prm/core/schema/validate';
+import type { Certification, DealRegistration, Partner, Tier } from '@prm/core/generated/types';
 import {
   extendProtection,
   recordConflictCheck,
   transitionRegistration,
   type Actor as CoreActor,
   type RegistrationStatus,
-} from '../../../shared/src/deals/lifecycle.ts';
-import { decideAutoApproval, registrationPolicy, type RegistrationPolicy } from '../../../shared/src/deals/policy.ts';
-import { checkConflict } from '../../../shared/src/deals/conflictIndex.ts';
-import { opportunityFromRegistration } from '../../../shared/src/deals/conversion.ts';
+} from '@prm/core/deals/lifecycle';
+import { decideAutoApproval, registrationPolicy, type RegistrationPolicy } from '@prm/core/deals/policy';
+import { checkConflict } from '@prm/core/deals/conflictIndex';
+import { opportunityFromRegistration } from '@prm/core/deals/conversion';
 import { collectionAction, recordAction, type ActionContext } from '../http/actions.ts';
 import type { Actor } from '../auth/policy.ts';
 import { createRecord, findRecord, findRecords, insertRecord, newRecord, type Tx } from '../store/repository.ts';

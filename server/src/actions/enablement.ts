@@ -4,11 +4,11 @@
  * course that grants a certification creates the certification in the same transaction.
  */
 import { z } from 'zod';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import type { ObjectName } from '../../../shared/src/schema/validate.ts';
-import { ValidationError } from '../../../shared/src/errors.ts';
-import { completeInPortal } from '../../../shared/src/enablement/completions.ts';
-import { certificationEarned } from '../../../shared/src/enablement/certifications.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import type { ObjectName } from '@prm/core/schema/validate';
+import { ValidationError } from '@prm/core/errors';
+import { completeInPortal } from '@prm/core/enablement/completions';
+import { certificationEarned } from '@prm/core/enablement/certifications';
 import { recordAction } from '../http/actions.ts';
 import { createRecord, findRecord } from '../store/repository.ts';
 import { programRules } from './metrics.ts';

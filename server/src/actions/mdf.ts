@@ -9,20 +9,15 @@
  * its version check and its transaction rolls back.
  */
 import { z } from 'zod';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { ValidationError } from '../../../shared/src/errors.ts';
-import type { FundRequest, MdfAllocation, MdfBudget } from '../../../shared/src/generated/types.ts';
-import { allocateBudget, remainingBalance } from '../../../shared/src/mdf/allocation.ts';
-import { decideFundRequest, submitFundRequest } from '../../../shared/src/mdf/fundRequests.ts';
-import {
-  approveFundClaim,
-  payFundClaim,
-  rejectFundClaim,
-  submitFundClaim,
-} from '../../../shared/src/mdf/fundClaims.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { ValidationError } from '@prm/core/errors';
+import type { FundRequest, MdfAllocation, MdfBudget } from '@prm/core/generated/types';
+import { allocateBudget, remainingBalance } from '@prm/core/mdf/allocation';
+import { decideFundRequest, submitFundRequest } from '@prm/core/mdf/fundRequests';
+import { approveFundClaim, payFundClaim, rejectFundClaim, submitFundClaim } from '@prm/core/mdf/fundClaims';
 import { collectionAction, recordAction } from '../http/actions.ts';
-import { inputValidators } from '../../../shared/src/generated/validators.ts';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
+import { inputValidators } from '@prm/core/generated/validators';
+import { roleDefinitions } from '@prm/core/schema/roles';
 import type { Actor } from '../auth/policy.ts';
 import {
   createRecord,
@@ -33,7 +28,7 @@ import {
   type Tx,
 } from '../store/repository.ts';
 import type { RecordOf } from '../store/records.ts';
-import type { ObjectName } from '../../../shared/src/schema/validate.ts';
+import type { ObjectName } from '@prm/core/schema/validate';
 import { listAll } from './metrics.ts';
 
 const object = <Name extends ObjectName>(name: Name) => objectNamed(prmObjects, name);

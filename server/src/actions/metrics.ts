@@ -7,18 +7,11 @@
  */
 import { z } from 'zod';
 import { DateTime } from 'luxon';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import type { ObjectName } from '../../../shared/src/schema/validate.ts';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
-import { ValidationError } from '../../../shared/src/errors.ts';
-import type {
-  Certification,
-  FundClaim,
-  FundRequest,
-  MdfBudget,
-  Partner,
-  Program,
-} from '../../../shared/src/generated/types.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import type { ObjectName } from '@prm/core/schema/validate';
+import { roleDefinitions } from '@prm/core/schema/roles';
+import { ValidationError } from '@prm/core/errors';
+import type { Certification, FundClaim, FundRequest, MdfBudget, Partner, Program } from '@prm/core/generated/types';
 import {
   computeMetrics,
   type MetricsInput,
@@ -26,11 +19,11 @@ import {
   type Period,
   type ProgramMetrics,
   type Scorecard,
-} from '../../../shared/src/metrics/programMetrics.ts';
-import { dealColumnsFrom } from '../../../shared/src/metrics/dealColumns.ts';
-import { planActualsFrom, planProgress } from '../../../shared/src/planning/progress.ts';
-import { quarterlyReview } from '../../../shared/src/planning/businessReview.ts';
-import { quarterPeriod } from '../../../shared/src/metrics/periods.ts';
+} from '@prm/core/metrics/programMetrics';
+import { dealColumnsFrom } from '@prm/core/metrics/dealColumns';
+import { planActualsFrom, planProgress } from '@prm/core/planning/progress';
+import { quarterlyReview } from '@prm/core/planning/businessReview';
+import { quarterPeriod } from '@prm/core/metrics/periods';
 import { collectionAction, recordAction } from '../http/actions.ts';
 import type { Actor } from '../auth/policy.ts';
 import {

@@ -1,10 +1,10 @@
 /** Onboarding actions: review and decide applications, sign the agreement by typed name. */
 import { z } from 'zod';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { decideApplication, startReview } from '../../../shared/src/onboarding/applicationReview.ts';
-import { signAgreement, supersededBy } from '../../../shared/src/onboarding/agreement.ts';
-import { fitScore, type FitScoreConfig } from '../../../shared/src/onboarding/fitScore.ts';
-import { inputValidators } from '../../../shared/src/generated/validators.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { decideApplication, startReview } from '@prm/core/onboarding/applicationReview';
+import { signAgreement, supersededBy } from '@prm/core/onboarding/agreement';
+import { fitScore, type FitScoreConfig } from '@prm/core/onboarding/fitScore';
+import { inputValidators } from '@prm/core/generated/validators';
 import { collectionAction, recordAction } from '../http/actions.ts';
 import { createRecord, listRecords, writeUpdate } from '../store/repository.ts';
 

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { sql, type NotNull } from 'kysely';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
-import { ValidationError } from '../../../shared/src/errors.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { roleDefinitions } from '@prm/core/schema/roles';
+import { ValidationError } from '@prm/core/errors';
 import { collectionAction } from '../http/actions.ts';
 import { getReferencedRecord } from '../store/repository.ts';
 

@@ -5,8 +5,8 @@
  * (shared/src/routing/offers.ts); server/src/routing loads what they read and writes what they decide.
  */
 import { z } from 'zod';
-import { declineReasons } from '../../../shared/src/routing/rules.ts';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
+import { declineReasons } from '@prm/core/routing/rules';
+import { roleDefinitions } from '@prm/core/schema/roles';
 import { collectionAction, recordAction } from '../http/actions.ts';
 import { storedChainProblems } from '../routing/ruleChecks.ts';
 import { acceptLeadOffer, declineLeadOffer, decisionSummary, routeNewLead } from '../routing/leadRouting.ts';

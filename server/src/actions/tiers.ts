@@ -4,17 +4,17 @@
  * a tier change is re-evaluated when it is approved, so a stale or forged proposal cannot be applied.
  */
 import { z } from 'zod';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { TransitionError, ValidationError, type FieldProblem } from '../../../shared/src/errors.ts';
-import type { Partner } from '../../../shared/src/generated/types.ts';
-import { computeMetrics } from '../../../shared/src/metrics/programMetrics.ts';
-import { trailingTwelveMonths } from '../../../shared/src/metrics/periods.ts';
-import { mdfCompliance, type ComplianceFinding } from '../../../shared/src/mdf/compliance.ts';
-import { tierEvidenceFrom } from '../../../shared/src/tiers/evidence.ts';
-import type { TierEvidence, TierRules } from '../../../shared/src/tiers/criteria.ts';
-import { proposeTier, type TierProposal } from '../../../shared/src/tiers/proposals.ts';
-import { decideTierProposal } from '../../../shared/src/tiers/approval.ts';
-import { simulateCriteria } from '../../../shared/src/tiers/simulation.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { TransitionError, ValidationError, type FieldProblem } from '@prm/core/errors';
+import type { Partner } from '@prm/core/generated/types';
+import { computeMetrics } from '@prm/core/metrics/programMetrics';
+import { trailingTwelveMonths } from '@prm/core/metrics/periods';
+import { mdfCompliance, type ComplianceFinding } from '@prm/core/mdf/compliance';
+import { tierEvidenceFrom } from '@prm/core/tiers/evidence';
+import type { TierEvidence, TierRules } from '@prm/core/tiers/criteria';
+import { proposeTier, type TierProposal } from '@prm/core/tiers/proposals';
+import { decideTierProposal } from '@prm/core/tiers/approval';
+import { simulateCriteria } from '@prm/core/tiers/simulation';
 import { collectionAction, recordAction } from '../http/actions.ts';
 import { audit, type Tx } from '../store/repository.ts';
 import { gatherProgramRecords, listAll } from './metrics.ts';

@@ -3,12 +3,12 @@
  * hashed with Argon2id (@node-rs/argon2), cookie sessions and bearer API tokens. Session ids and
  * tokens are random 32-byte values; only their SHA-256 is stored, so a database leak reveals neither.
  */
-import { characterCount } from '../../../shared/src/schema/characters.ts';
+import { characterCount } from '@prm/core/schema/characters';
 import type { AppUserRow as UserRow } from '../store/systemTables.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { roleDefinitions, roles, type Role } from '../../../shared/src/schema/roles.ts';
-import { ValidationError } from '../../../shared/src/errors.ts';
+import { roleDefinitions, roles, type Role } from '@prm/core/schema/roles';
+import { ValidationError } from '@prm/core/errors';
 import type { Tx } from '../store/repository.ts';
 import { runPrepared } from '../store/statements.ts';
 import type { Actor } from './policy.ts';

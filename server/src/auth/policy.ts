@@ -3,12 +3,12 @@
  * they may see, and which fields they may read or write. Everything comes from the schema's access
  * declarations and the role definitions; no endpoint decides this for itself.
  */
-import type { PrmObject } from '../../../shared/src/schema/object.ts';
-import { fieldAccess, objectAccess } from '../../../shared/src/schema/access.ts';
-import { roleDefinitions, type Role } from '../../../shared/src/schema/roles.ts';
-import { sqlColumnName } from '../../../shared/src/hosts/sql.ts';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import type { FieldProblem } from '../../../shared/src/errors.ts';
+import type { PrmObject } from '@prm/core/schema/object';
+import { fieldAccess, objectAccess } from '@prm/core/schema/access';
+import { roleDefinitions, type Role } from '@prm/core/schema/roles';
+import { sqlColumnName } from '@prm/core/hosts/sql';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import type { FieldProblem } from '@prm/core/errors';
 import { fieldValue, type PrmRecord, type StoredRecord } from '../store/records.ts';
 
 export interface Actor {

@@ -5,15 +5,10 @@
  * record changed (API, action, import, job). One index per store.
  */
 import { sql } from 'kysely';
-import {
-  createConflictIndex,
-  removeRecord,
-  upsertRecord,
-  type ConflictIndex,
-} from '../../../shared/src/deals/conflictIndex.ts';
-import type { KnownCustomerRecord } from '../../../shared/src/deals/conflicts.ts';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import type { DealRegistration, NamedAccount } from '../../../shared/src/generated/types.ts';
+import { createConflictIndex, removeRecord, upsertRecord, type ConflictIndex } from '@prm/core/deals/conflictIndex';
+import type { KnownCustomerRecord } from '@prm/core/deals/conflicts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import type { DealRegistration, NamedAccount } from '@prm/core/generated/types';
 import type { Tx } from '../store/repository.ts';
 import { onTransactionFailure } from '../store/groupCommit.ts';
 import { runPrepared } from '../store/statements.ts';

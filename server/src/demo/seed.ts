@@ -4,14 +4,14 @@
  * and claims, business plans and NPS. Deterministic, so every fresh start looks the same. Written
  * through the same repository the API uses, so the demo obeys every rule the API does.
  */
-import { prmObjects, objectNamed } from '../../../shared/src/schema/registry.ts';
-import { registrationStatuses } from '../../../shared/src/deals/schema.ts';
-import type { Role } from '../../../shared/src/schema/roles.ts';
+import { prmObjects, objectNamed } from '@prm/core/schema/registry';
+import { registrationStatuses } from '@prm/core/deals/schema';
+import type { Role } from '@prm/core/schema/roles';
 import { createRecord, writeUpdate, type Tx } from '../store/repository.ts';
 import { createUser } from '../auth/identity.ts';
 import type { Actor } from '../auth/policy.ts';
 import type { DemoLogin } from '../http/rootPage.ts';
-import { seededRandom as random } from '../../../shared/src/seededRandom.ts';
+import { seededRandom as random } from '@prm/core/seededRandom';
 
 const object = (name: string) => objectNamed(prmObjects, name);
 

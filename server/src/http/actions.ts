@@ -7,11 +7,11 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { z } from 'zod';
-import type { Role } from '../../../shared/src/schema/roles.ts';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { ValidationError } from '../../../shared/src/errors.ts';
-import { problemsOf, type ObjectName } from '../../../shared/src/schema/validate.ts';
+import type { Role } from '@prm/core/schema/roles';
+import { roleDefinitions } from '@prm/core/schema/roles';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { ValidationError } from '@prm/core/errors';
+import { problemsOf, type ObjectName } from '@prm/core/schema/validate';
 import { ForbiddenError, type Actor } from '../auth/policy.ts';
 import type { PrmRecord, RecordOf } from '../store/records.ts';
 import type { Tx } from '../store/repository.ts';

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import {
   inBodyTerms,
   loadActions,
@@ -16,8 +16,8 @@ import {
   type ActionDefinition,
   type Created,
 } from './actions.ts';
-import { restCollection } from '../../../shared/src/hosts/rest.ts';
-import { ValidationError } from '../../../shared/src/errors.ts';
+import { restCollection } from '@prm/core/hosts/rest';
+import { ValidationError } from '@prm/core/errors';
 import type { Store } from '../store/database.ts';
 import {
   createRecord,

@@ -3,12 +3,12 @@
  * filters. The same functions say which fields filter and sort, for the list route and for the OpenAPI
  * document, so the document declares exactly what the list accepts.
  */
-import type { Field } from '../../../shared/src/schema/fields.ts';
-import type { PrmObject } from '../../../shared/src/schema/object.ts';
-import { ValidationError } from '../../../shared/src/errors.ts';
-import { validateInput, type ObjectName } from '../../../shared/src/schema/validate.ts';
-import { fieldAccess } from '../../../shared/src/schema/access.ts';
-import { roles, type Role } from '../../../shared/src/schema/roles.ts';
+import type { Field } from '@prm/core/schema/fields';
+import type { PrmObject } from '@prm/core/schema/object';
+import { ValidationError } from '@prm/core/errors';
+import { validateInput, type ObjectName } from '@prm/core/schema/validate';
+import { fieldAccess } from '@prm/core/schema/access';
+import { roles, type Role } from '@prm/core/schema/roles';
 import { readableFields, type Actor } from '../auth/policy.ts';
 import type { ListOptions } from '../store/repository.ts';
 

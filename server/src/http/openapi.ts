@@ -4,10 +4,10 @@
  * documents for errors.
  */
 import { z } from 'zod';
-import { prmObjects } from '../../../shared/src/schema/registry.ts';
-import { restCollection } from '../../../shared/src/hosts/rest.ts';
-import { inputValidators } from '../../../shared/src/generated/validators.ts';
-import { objectNamed } from '../../../shared/src/schema/registry.ts';
+import { prmObjects } from '@prm/core/schema/registry';
+import { restCollection } from '@prm/core/hosts/rest';
+import { inputValidators } from '@prm/core/generated/validators';
+import { objectNamed } from '@prm/core/schema/registry';
 import type { ActionDefinition } from './actions.ts';
 import { intakePaths } from '../intake/paths.ts';
 import { importPaths } from '../imports/paths.ts';
@@ -15,8 +15,8 @@ import { webhookEvents, webhookPaths } from '../webhooks/paths.ts';
 import { identityPaths } from '../identity/paths.ts';
 import { jsonAnswer, jsonBody, listOf, problemResponse } from './openapiParts.ts';
 import { filterFields, rolesReading, sortFields } from './listQuery.ts';
-import type { PrmObject } from '../../../shared/src/schema/object.ts';
-import { roles } from '../../../shared/src/schema/roles.ts';
+import type { PrmObject } from '@prm/core/schema/object';
+import { roles } from '@prm/core/schema/roles';
 
 type Json = Record<string, unknown>;
 

@@ -9,8 +9,8 @@ import {
   TransitionError,
   ValidationError,
   type FieldProblem,
-} from '../../../shared/src/errors.ts';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
+} from '@prm/core/errors';
+import { roleDefinitions } from '@prm/core/schema/roles';
 import { ForbiddenError, type Actor } from '../auth/policy.ts';
 import { IntegrityError, NotFoundError, VersionConflictError } from '../store/repository.ts';
 

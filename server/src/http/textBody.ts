@@ -5,7 +5,7 @@
  * field. So the store never holds a different string than the one accepted.
  */
 import type { FastifyInstance } from 'fastify';
-import { ValidationError, type FieldProblem } from '../../../shared/src/errors.ts';
+import { ValidationError, type FieldProblem } from '@prm/core/errors';
 import { HttpProblem } from './problems.ts';
 
 /** The body as text, or a 400 when its bytes are not UTF-8. */

@@ -2,7 +2,7 @@
  * Who an OpenID Connect sign-in is in the PRM: the identity provider's claims become a role and, for
  * partner users, a partner. One pure function, so every refusal rule is tested without a provider.
  */
-import { roleDefinitions, roles, type Role } from '../../../shared/src/schema/roles.ts';
+import { roleDefinitions, roles, type Role } from '@prm/core/schema/roles';
 
 export interface ClaimMapping {
   /** The claim holding a PRM role name (default `prm_role`). */

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
-import { ValidationError } from '../../../shared/src/errors.ts';
+import { ValidationError } from '@prm/core/errors';
 import type { Actor } from '../auth/policy.ts';
 import { HttpProblem } from '../http/problems.ts';
 import type { Tx } from '../store/repository.ts';

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as oidc from 'openid-client';
-import { roles, type Role } from '../../../shared/src/schema/roles.ts';
+import { roles, type Role } from '@prm/core/schema/roles';
 import { createUser, sessionCookie, startSession } from '../auth/identity.ts';
 import type { Actor } from '../auth/policy.ts';
 import type { Tx } from '../store/repository.ts';

@@ -5,11 +5,11 @@
  * or CRM id). The caller is the provider's service account: a bearer token of a channelAdmin.
  */
 import { halfCharacters, utf8Text } from '../http/textBody.ts';
-import { characterCount } from '../../../shared/src/schema/characters.ts';
+import { characterCount } from '@prm/core/schema/characters';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { roleDefinitions, roles, type Role } from '../../../shared/src/schema/roles.ts';
-import { ValidationError } from '../../../shared/src/errors.ts';
+import { roleDefinitions, roles, type Role } from '@prm/core/schema/roles';
+import { ValidationError } from '@prm/core/errors';
 import { endUserAccess } from '../auth/identity.ts';
 import { HttpProblem } from '../http/problems.ts';
 import type { Doors } from '../http/app.ts';

@@ -3,7 +3,7 @@
  * audit() of every change, in the change's transaction: so each is also a `user.*` webhook event from
  * the outbox. An entry shows who the user is and may do, never a password hash, token or secret.
  */
-import type { PrmObject } from '../../../shared/src/schema/object.ts';
+import type { PrmObject } from '@prm/core/schema/object';
 import type { Actor } from '../auth/policy.ts';
 import { audit, type Tx } from '../store/repository.ts';
 

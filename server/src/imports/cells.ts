@@ -4,7 +4,7 @@
  * export produces and import reads back: money `125000` (cents), dates `2026-03-31`, checkboxes
  * `true`/`false`, multi-select picklists `a;b`, and an empty cell for null.
  */
-import type { Field } from '../../../shared/src/schema/fields.ts';
+import type { Field } from '@prm/core/schema/fields';
 
 /** A cell that cannot be the field's kind; the message names what it must be. */
 export class CellError extends Error {

@@ -1,7 +1,7 @@
 /** Which PRM object a name given by a person means: the REST collection (`sales-orders`) or the object (`salesOrder`). */
-import { prmObjects } from '../../../shared/src/schema/registry.ts';
-import type { PrmObject } from '../../../shared/src/schema/object.ts';
-import { restCollection } from '../../../shared/src/hosts/rest.ts';
+import { prmObjects } from '@prm/core/schema/registry';
+import type { PrmObject } from '@prm/core/schema/object';
+import { restCollection } from '@prm/core/hosts/rest';
 
 export function objectForCollection(name: string): PrmObject | undefined {
   return prmObjects.find((object) => restCollection(object) === name || object.name === name);

@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { PrmObject } from '../../../shared/src/schema/object.ts';
+import type { PrmObject } from '@prm/core/schema/object';
 import { readableFields, redact, requireOperation, type Actor } from '../auth/policy.ts';
 import type { Store } from '../store/database.ts';
 import { listRecords, type Tx } from '../store/repository.ts';

@@ -7,9 +7,9 @@
 import { Readable } from 'node:stream';
 import { DateTime } from 'luxon';
 import { stringify } from 'csv-stringify';
-import { ValidationError } from '../../../shared/src/errors.ts';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
-import { computeMetrics, totalNames, type Period, type Scorecard } from '../../../shared/src/metrics/programMetrics.ts';
+import { ValidationError } from '@prm/core/errors';
+import { roleDefinitions } from '@prm/core/schema/roles';
+import { computeMetrics, totalNames, type Period, type Scorecard } from '@prm/core/metrics/programMetrics';
 import { ForbiddenError, type Actor } from '../auth/policy.ts';
 import { gatherProgramRecords } from '../actions/metrics.ts';
 import type { Store } from '../store/database.ts';

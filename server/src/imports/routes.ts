@@ -5,9 +5,9 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
-import { prmObjects } from '../../../shared/src/schema/registry.ts';
-import type { PrmObject } from '../../../shared/src/schema/object.ts';
-import { restCollection } from '../../../shared/src/hosts/rest.ts';
+import { prmObjects } from '@prm/core/schema/registry';
+import type { PrmObject } from '@prm/core/schema/object';
+import { restCollection } from '@prm/core/hosts/rest';
 import type { Doors } from '../http/app.ts';
 import { HttpProblem } from '../http/problems.ts';
 import { importCsv, ImportFileError, type ImportReport } from './csvImport.ts';

@@ -4,8 +4,8 @@
  * so validation, lookups and the audit log apply exactly as for a person, and it runs in the
  * transaction that records the event: it either happens with the record of it, or not at all.
  */
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { ValidationError } from '../../../shared/src/errors.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { ValidationError } from '@prm/core/errors';
 import type { Actor } from '../auth/policy.ts';
 import { createRecord, listRecords, updateRecord, type Tx } from '../store/repository.ts';
 

@@ -5,7 +5,7 @@
  * transaction rolls back and the id stays free, so the sender can correct the event and send it again.
  */
 import { halfCharacters } from '../http/textBody.ts';
-import { ValidationError } from '../../../shared/src/errors.ts';
+import { ValidationError } from '@prm/core/errors';
 import { HttpProblem } from '../http/problems.ts';
 import type { Tx } from '../store/repository.ts';
 import { eventHandler, senderActor, type EventResult } from './handlers.ts';

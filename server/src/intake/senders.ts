@@ -6,8 +6,8 @@
 import { newSigningSecret } from '../webhooks/signing.ts';
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
-import { ValidationError } from '../../../shared/src/errors.ts';
-import { problemsOf } from '../../../shared/src/schema/validate.ts';
+import { ValidationError } from '@prm/core/errors';
+import { problemsOf } from '@prm/core/schema/validate';
 import type { SecretBox } from '../auth/secrets.ts';
 import type { Actor } from '../auth/policy.ts';
 import type { Tx } from '../store/repository.ts';

@@ -12,20 +12,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
-import type { FieldProblem } from '../../../shared/src/errors.ts';
-import type { Enrollment, PartnerContact } from '../../../shared/src/generated/types.ts';
-import { parseStatement, learnerEmail, type XapiStatement } from '../../../shared/src/enablement/xapi.ts';
-import { ingestStatement } from '../../../shared/src/enablement/lmsIngest.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { roleDefinitions } from '@prm/core/schema/roles';
+import type { FieldProblem } from '@prm/core/errors';
+import type { Enrollment, PartnerContact } from '@prm/core/generated/types';
+import { parseStatement, learnerEmail, type XapiStatement } from '@prm/core/enablement/xapi';
+import { ingestStatement } from '@prm/core/enablement/lmsIngest';
 import { actorForToken } from '../auth/identity.ts';
 import { ForbiddenError, type Actor } from '../auth/policy.ts';
 import type { Doors } from '../http/app.ts';
 import { HttpProblem } from '../http/problems.ts';
 import { createRecord, listRecords, writeUpdate, type Tx } from '../store/repository.ts';
 import { columnFor, fromRow, recordTables } from '../store/records.ts';
-import type { ObjectName } from '../../../shared/src/schema/validate.ts';
-import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
+import type { ObjectName } from '@prm/core/schema/validate';
+import { sqlTableName } from '@prm/core/hosts/sql';
 import { programRules } from '../actions/metrics.ts';
 
 const object = <Name extends ObjectName>(name: Name) => objectNamed(prmObjects, name);

@@ -5,10 +5,10 @@
  * was extended or closed since does nothing. (`registration-reminder` and `registration-expiry` are
  * the single-purpose timers of earlier versions, still run for stores that hold them.)
  */
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import type { DealRegistration } from '../../../shared/src/generated/types.ts';
-import { expiryDue, remindersDue, type RegistrationPolicy } from '../../../shared/src/deals/policy.ts';
-import { transitionRegistration } from '../../../shared/src/deals/lifecycle.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import type { DealRegistration } from '@prm/core/generated/types';
+import { expiryDue, remindersDue, type RegistrationPolicy } from '@prm/core/deals/policy';
+import { transitionRegistration } from '@prm/core/deals/lifecycle';
 import { audit, findRecord, writeUpdate, type Tx } from '../store/repository.ts';
 import { policyFor, scheduleProtectionTimers } from '../actions/deals.ts';
 import type { Job, JobHandler } from './queue.ts';

@@ -4,8 +4,8 @@
  * transaction as its work, so the chain survives restarts and a failed run is retried, not lost.
  */
 import { DateTime } from 'luxon';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { renewalRemindersDue } from '../../../shared/src/enablement/certifications.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { renewalRemindersDue } from '@prm/core/enablement/certifications';
 import { writeUpdate, type Tx } from '../store/repository.ts';
 import { evaluateTiers, recordEvaluations } from '../actions/tiers.ts';
 import { listAll } from '../actions/metrics.ts';

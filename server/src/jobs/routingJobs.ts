@@ -3,7 +3,7 @@
  * is re-routed at once (or goes to fallback). The timer re-reads the offer, so one answered or
  * re-timed since it was set does nothing.
  */
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { findRecord } from '../store/repository.ts';
 import { expireLeadOffers, offerTimeoutJob } from '../routing/leadRouting.ts';
 import type { JobHandler } from './queue.ts';

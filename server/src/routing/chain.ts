@@ -3,10 +3,10 @@
  * and lead SLA), the partners that take part in its lead distribution, and a lead. Only mapping lives
  * here; which partner gets a lead is decided by the core (shared/src/routing).
  */
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
-import { ConfigurationError, ValidationError } from '../../../shared/src/errors.ts';
-import type { Lead, Program, RoutingRule as RuleRecord } from '../../../shared/src/generated/types.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { sqlTableName } from '@prm/core/hosts/sql';
+import { ConfigurationError, ValidationError } from '@prm/core/errors';
+import type { Lead, Program, RoutingRule as RuleRecord } from '@prm/core/generated/types';
 import {
   defaultBusinessHours,
   routingChain,
@@ -17,9 +17,9 @@ import {
   type RoutingPartner,
   type RoutingRule,
   type TierWeight,
-} from '../../../shared/src/routing/rules.ts';
+} from '@prm/core/routing/rules';
 import { columnFor, recordTables } from '../store/records.ts';
-import type { ObjectName } from '../../../shared/src/schema/validate.ts';
+import type { ObjectName } from '@prm/core/schema/validate';
 import { findRecord, findRecords, type Tx } from '../store/repository.ts';
 
 const object = <Name extends ObjectName>(name: Name) => objectNamed(prmObjects, name);

@@ -5,12 +5,12 @@
  * a timeout timer per new offer, all in the caller's transaction. Every step runs under the program's
  * routing lock and re-reads the lead and its offers after taking it, so it starts from committed data.
  */
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
-import { ConfigurationError, TransitionError, ValidationError } from '../../../shared/src/errors.ts';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
-import type { Lead, LeadOffer as OfferRecord, Program } from '../../../shared/src/generated/types.ts';
-import { compileRouting, type CompiledRouting } from '../../../shared/src/routing/compile.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { sqlTableName } from '@prm/core/hosts/sql';
+import { ConfigurationError, TransitionError, ValidationError } from '@prm/core/errors';
+import { roleDefinitions } from '@prm/core/schema/roles';
+import type { Lead, LeadOffer as OfferRecord, Program } from '@prm/core/generated/types';
+import { compileRouting, type CompiledRouting } from '@prm/core/routing/compile';
 import {
   acceptOffer,
   declineOffer,
@@ -20,10 +20,10 @@ import {
   type LeadOffer,
   type LeadRouting,
   type OfferStep,
-} from '../../../shared/src/routing/offers.ts';
-import type { RouteDecision } from '../../../shared/src/routing/route.ts';
-import type { DeclineReason } from '../../../shared/src/routing/rules.ts';
-import type { RoutingState } from '../../../shared/src/routing/state.ts';
+} from '@prm/core/routing/offers';
+import type { RouteDecision } from '@prm/core/routing/route';
+import type { DeclineReason } from '@prm/core/routing/rules';
+import type { RoutingState } from '@prm/core/routing/state';
 import type { Actor } from '../auth/policy.ts';
 import { createRecord, findRecord, writeUpdate, type Tx } from '../store/repository.ts';
 import { columnFor, fieldValue, fromRow, recordTables } from '../store/records.ts';

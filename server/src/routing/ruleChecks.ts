@@ -4,9 +4,9 @@
  * own field, instead of failing later under whoever's lead it meets. Rules stored before a change
  * they depend on (a tier renamed) are listed by storedChainProblems for the vendor to fix.
  */
-import type { FieldProblem } from '../../../shared/src/errors.ts';
-import type { Program } from '../../../shared/src/generated/types.ts';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import type { FieldProblem } from '@prm/core/errors';
+import type { Program } from '@prm/core/generated/types';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { recordOf, type StoredRecord } from '../store/records.ts';
 import type { Tx } from '../store/repository.ts';
 import { allPrograms, chainProblems, findProgram, storedRoutingRules } from './chain.ts';

@@ -5,8 +5,8 @@
  * per program, so two decisions never start from the same state and no share is handed out twice.
  */
 import { sql } from 'kysely';
-import type { CompiledRouting } from '../../../shared/src/routing/compile.ts';
-import { alignState, initialRoutingState, type RoutingState } from '../../../shared/src/routing/state.ts';
+import type { CompiledRouting } from '@prm/core/routing/compile';
+import { alignState, initialRoutingState, type RoutingState } from '@prm/core/routing/state';
 import type { Tx } from '../store/repository.ts';
 
 /** An arbitrary constant naming lead routing among the database's advisory locks (see store/serialized.ts). */

@@ -5,7 +5,7 @@
  * it whatever was written in between. Unsorted lists keep the id as their cursor, as before.
  */
 import { sql, type ExpressionBuilder, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
-import { ValidationError } from '../../../shared/src/errors.ts';
+import { ValidationError } from '@prm/core/errors';
 
 export interface ListSort {
   field: string;

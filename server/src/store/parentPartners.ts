@@ -2,8 +2,8 @@
  * The partner of a record whose parents belong to partners (object.parents: a plan goal's plan, a
  * claim's fund request): it must be theirs, whoever writes it and through whichever door.
  */
-import type { PrmObject } from '../../../shared/src/schema/object.ts';
-import { ValidationError, type FieldProblem } from '../../../shared/src/errors.ts';
+import type { PrmObject } from '@prm/core/schema/object';
+import { ValidationError, type FieldProblem } from '@prm/core/errors';
 import { ownPartnerOf, parentObject } from '../auth/policy.ts';
 import { fieldValue, type StoredRecord } from './records.ts';
 import { findRecord, type Tx } from './repository.ts';

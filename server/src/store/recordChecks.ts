@@ -4,8 +4,8 @@
  * one map so every door that writes through the repository (the API, CSV import, the demo) checks
  * alike; this is the one place the store hears of a concept by name.
  */
-import { ValidationError, type FieldProblem } from '../../../shared/src/errors.ts';
-import type { PrmObject } from '../../../shared/src/schema/object.ts';
+import { ValidationError, type FieldProblem } from '@prm/core/errors';
+import type { PrmObject } from '@prm/core/schema/object';
 import { routingRuleProblems } from '../routing/ruleChecks.ts';
 import type { StoredRecord } from './records.ts';
 import type { Tx } from './groupCommit.ts';

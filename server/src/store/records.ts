@@ -7,10 +7,10 @@
  * paths' view of any table (recordTables), a row's record given its object's type (fromRow, recordOf)
  * and a field read by name (fieldValue). Everything above it is typed by object name (RecordOf).
  */
-import type { Field } from '../../../shared/src/schema/fields.ts';
-import type { PrmObject } from '../../../shared/src/schema/object.ts';
-import { sqlColumnName } from '../../../shared/src/hosts/sql.ts';
-import type { PrmRecords } from '../../../shared/src/generated/types.ts';
+import type { Field } from '@prm/core/schema/fields';
+import type { PrmObject } from '@prm/core/schema/object';
+import { sqlColumnName } from '@prm/core/hosts/sql';
+import type { PrmRecords } from '@prm/core/generated/types';
 import type { Dialect } from './migrate.ts';
 import type { Db } from './database.ts';
 

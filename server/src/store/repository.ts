@@ -5,12 +5,12 @@
  */
 import type { SelectQueryBuilder } from 'kysely';
 import { timeOrderedId } from './ids.ts';
-import type { PrmObject } from '../../../shared/src/schema/object.ts';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
-import { sqlTableName } from '../../../shared/src/hosts/sql.ts';
-import { validateInput, type ObjectName } from '../../../shared/src/schema/validate.ts';
-import { ValidationError, type FieldProblem } from '../../../shared/src/errors.ts';
-import { roleDefinitions } from '../../../shared/src/schema/roles.ts';
+import type { PrmObject } from '@prm/core/schema/object';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { sqlTableName } from '@prm/core/hosts/sql';
+import { validateInput, type ObjectName } from '@prm/core/schema/validate';
+import { ValidationError, type FieldProblem } from '@prm/core/errors';
+import { roleDefinitions } from '@prm/core/schema/roles';
 import {
   checkWritableFields,
   mayOperate,

@@ -8,8 +8,8 @@
  * One grammar for every type: `<object>.<event>`, both lowerCamel; the event is the state the record
  * reached (a status, as the schema names it, in lowerCamel: `inReview`) or a past-tense verb.
  */
-import type { PrmObject } from '../../../shared/src/schema/object.ts';
-import { prmObjects } from '../../../shared/src/schema/registry.ts';
+import type { PrmObject } from '@prm/core/schema/object';
+import { prmObjects } from '@prm/core/schema/registry';
 
 /** snake_case or kebab-case to lowerCamel: `in_review` → `inReview`, `rotate-secret` → `rotateSecret`. */
 export const lowerCamel = (text: string): string =>

@@ -4,7 +4,7 @@
  * catalog.ts, which derives them from the schema by the same rule).
  */
 import { randomUUID } from 'node:crypto';
-import { objectNamed, prmObjects } from '../../../shared/src/schema/registry.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { lowerCamel, namedChanges, notices, outsideObjects, statusFieldOf } from './catalog.ts';
 
 export interface AuditEntry {

@@ -2,7 +2,7 @@
  * OpenAPI 3.1 description of the webhook subscriptions API (merged into /api/docs.json), and of the
  * events themselves: the document's `webhooks` section, one entry per type of the catalog.
  */
-import { prmObjects } from '../../../shared/src/schema/registry.ts';
+import { prmObjects } from '@prm/core/schema/registry';
 import { jsonAnswer, listOf, problemResponse } from '../http/openapiParts.ts';
 import { eventCatalog, outsideObjects } from './catalog.ts';
 

@@ -5,7 +5,7 @@
  * again must forget that id first; one that only lost a delivery simply gets it.
  */
 import { z } from 'zod';
-import { ValidationError } from '../../../shared/src/errors.ts';
+import { ValidationError } from '@prm/core/errors';
 import type { Tx } from '../store/groupCommit.ts';
 import { patternsMatch } from './events.ts';
 import { outboxWritten } from './outbox.ts';

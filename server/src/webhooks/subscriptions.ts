@@ -7,7 +7,7 @@
  */
 import type { Updateable } from 'kysely';
 import { z } from 'zod';
-import { ValidationError } from '../../../shared/src/errors.ts';
+import { ValidationError } from '@prm/core/errors';
 import type { Actor } from '../auth/policy.ts';
 import type { SecretBox } from '../auth/secrets.ts';
 import { rotationGraceHours } from '../intake/senders.ts';

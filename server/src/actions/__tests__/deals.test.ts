@@ -9,7 +9,7 @@ import { startServer } from '../../server.ts';
 import { openSqlite } from '../../store/database.ts';
 import { runJob } from '../../jobs/queue.ts';
 import { jobHandlers } from '../../jobs/handlers.ts';
-import type { Role } from '../../../../shared/src/schema/roles.ts';
+import type { Role } from '@prm/core/schema/roles';
 
 const registration = (customerName: string, customerDomain: string, amount = 1_500_000) => ({
   customerName,

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { currentZoneNames } from '../../../../shared/src/routing/__tests__/zoneNames.ts';
+import { currentZoneNames } from '@prm/core/routing/__tests__/zoneNames';
 
 /** Runs `prm route` on files written for the test: partner rows, lead rows, and the chain. */
 function route(files: { partners: string[]; leads: string[]; rules?: object }, extra: string[] = []) {

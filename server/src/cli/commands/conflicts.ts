@@ -9,8 +9,8 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { parse, CsvError } from 'csv-parse';
 import { UsageError } from '../prm.ts';
-import { checkConflict, createConflictIndex, upsertRecord } from '../../../../shared/src/deals/conflictIndex.ts';
-import type { ConflictSubject } from '../../../../shared/src/deals/conflicts.ts';
+import { checkConflict, createConflictIndex, upsertRecord } from '@prm/core/deals/conflictIndex';
+import type { ConflictSubject } from '@prm/core/deals/conflicts';
 
 export const describe =
   'Check incoming customers against existing ones for channel conflicts (CSV in, JSON lines out).';

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { ValidationError } from '../../../../shared/src/errors.ts';
+import { ValidationError } from '@prm/core/errors';
 import { UsageError } from '../prm.ts';
 import { exportCsv } from '../../imports/csvExport.ts';
 import { metricRows, metricsCsv, type Grain } from '../../imports/metricsExport.ts';

@@ -9,7 +9,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { restCollection } from '../../../../shared/src/hosts/rest.ts';
+import { restCollection } from '@prm/core/hosts/rest';
 import { UsageError } from '../prm.ts';
 import { importCsv, ImportFileError, type ImportProgress, type ImportReport } from '../../imports/csvImport.ts';
 import { objectForCollection } from '../../imports/collections.ts';

@@ -8,19 +8,14 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse, CsvError } from 'csv-parse/sync';
 import { UsageError } from '../prm.ts';
-import { ValidationError } from '../../../../shared/src/errors.ts';
-import {
-  parseRoutingChain,
-  type RoutingChain,
-  type RoutingLead,
-  type RoutingPartner,
-} from '../../../../shared/src/routing/rules.ts';
-import { compileRouting } from '../../../../shared/src/routing/compile.ts';
-import { newLeadRouting, offerLead } from '../../../../shared/src/routing/offers.ts';
-import { initialRoutingState } from '../../../../shared/src/routing/state.ts';
-import { instantProblem, timeZoneProblem } from '../../../../shared/src/routing/time.ts';
-import { coordinateProblem, countryCodeProblem } from '../../../../shared/src/routing/places.ts';
-import { partnerInput } from '../../../../shared/src/generated/validators.ts';
+import { ValidationError } from '@prm/core/errors';
+import { parseRoutingChain, type RoutingChain, type RoutingLead, type RoutingPartner } from '@prm/core/routing/rules';
+import { compileRouting } from '@prm/core/routing/compile';
+import { newLeadRouting, offerLead } from '@prm/core/routing/offers';
+import { initialRoutingState } from '@prm/core/routing/state';
+import { instantProblem, timeZoneProblem } from '@prm/core/routing/time';
+import { coordinateProblem, countryCodeProblem } from '@prm/core/routing/places';
+import { partnerInput } from '@prm/core/generated/validators';
 
 export const describe =
   'Route leads to partners through a rule chain (CSV and JSON in, one JSON decision per lead out).';

@@ -5,10 +5,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { prmObjects } from '../../../../shared/src/schema/registry.ts';
-import type { PrmObject } from '../../../../shared/src/schema/object.ts';
-import { restCollection } from '../../../../shared/src/hosts/rest.ts';
-import { roles, roleDefinitions, type Access, type Role } from '../../../../shared/src/schema/roles.ts';
+import { prmObjects } from '@prm/core/schema/registry';
+import type { PrmObject } from '@prm/core/schema/object';
+import { restCollection } from '@prm/core/hosts/rest';
+import { roles, roleDefinitions, type Access, type Role } from '@prm/core/schema/roles';
 import { validInput } from '../../store/__tests__/fixtures.ts';
 import { startHarness, ownerOf, type Harness } from './harness.ts';
 import { loadActions } from '../actions.ts';

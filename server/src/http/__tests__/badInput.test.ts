@@ -5,9 +5,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { prmObjects } from '../../../../shared/src/schema/registry.ts';
-import { restCollection } from '../../../../shared/src/hosts/rest.ts';
-import { sqlTableName } from '../../../../shared/src/hosts/sql.ts';
+import { prmObjects } from '@prm/core/schema/registry';
+import { restCollection } from '@prm/core/hosts/rest';
+import { sqlTableName } from '@prm/core/hosts/sql';
 import { validInput } from '../../store/__tests__/fixtures.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { rowCount } from '../../store/__tests__/stores.ts';

@@ -1,8 +1,8 @@
 /** A real server on loopback over a test store, with a user and a bearer token for every role. */
 import type { FastifyInstance } from 'fastify';
-import { prmObjects } from '../../../../shared/src/schema/registry.ts';
-import type { PrmObject } from '../../../../shared/src/schema/object.ts';
-import { roles, roleDefinitions, type Role } from '../../../../shared/src/schema/roles.ts';
+import { prmObjects } from '@prm/core/schema/registry';
+import type { PrmObject } from '@prm/core/schema/object';
+import { roles, roleDefinitions, type Role } from '@prm/core/schema/roles';
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../app.ts';
 import { secretBox } from '../../auth/secrets.ts';

@@ -1,7 +1,7 @@
 /** Lists: `sort` (stable, id as the tie-break, cursors that hold the sort key) and `total`, on both stores. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { objectNamed, prmObjects } from '../../../../shared/src/schema/registry.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { validInput } from '../../store/__tests__/fixtures.ts';
 import { startHarness, type Harness } from './harness.ts';
 

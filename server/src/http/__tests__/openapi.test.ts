@@ -4,9 +4,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { prmObjects } from '../../../../shared/src/schema/registry.ts';
-import { restCollection } from '../../../../shared/src/hosts/rest.ts';
-import { objectNamed } from '../../../../shared/src/schema/registry.ts';
+import { prmObjects } from '@prm/core/schema/registry';
+import { restCollection } from '@prm/core/hosts/rest';
+import { objectNamed } from '@prm/core/schema/registry';
 import { openApiDocument } from '../openapi.ts';
 import { loadActions } from '../actions.ts';
 import { filterFields, sortFields } from '../listQuery.ts';

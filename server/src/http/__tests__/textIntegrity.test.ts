@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from './harness.ts';
-import { submissionProblems } from '../../../../shared/src/deals/submission.ts';
+import { submissionProblems } from '@prm/core/deals/submission';
 
 const registration = {
   customerDomain: 'text-integrity.example',

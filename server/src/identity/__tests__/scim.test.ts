@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { createApiToken, sessionCookie, startSession } from '../../auth/identity.ts';
-import type { Role } from '../../../../shared/src/schema/roles.ts';
+import type { Role } from '@prm/core/schema/roles';
 import { randomBytes } from 'node:crypto';
 import { secretBox } from '../../auth/secrets.ts';
 import { createSubscription } from '../../webhooks/subscriptions.ts';

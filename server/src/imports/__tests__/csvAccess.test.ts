@@ -7,9 +7,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
-import { objectNamed, prmObjects } from '../../../../shared/src/schema/registry.ts';
-import { restCollection } from '../../../../shared/src/hosts/rest.ts';
-import { roles } from '../../../../shared/src/schema/roles.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { restCollection } from '@prm/core/hosts/rest';
+import { roles } from '@prm/core/schema/roles';
 import { mayOperate, type Actor } from '../../auth/policy.ts';
 import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
 

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
-import { objectNamed, prmObjects } from '../../../../shared/src/schema/registry.ts';
-import { restCollection } from '../../../../shared/src/hosts/rest.ts';
-import { sqlTableName } from '../../../../shared/src/hosts/sql.ts';
-import type { Role } from '../../../../shared/src/schema/roles.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { restCollection } from '@prm/core/hosts/rest';
+import { sqlTableName } from '@prm/core/hosts/sql';
+import type { Role } from '@prm/core/schema/roles';
 import { externalIdField } from '../csvImport.ts';
 import { rowCount } from '../../store/__tests__/stores.ts';
 

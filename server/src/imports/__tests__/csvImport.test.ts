@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { objectNamed, prmObjects } from '../../../../shared/src/schema/registry.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { rowCount, testStores } from '../../store/__tests__/stores.ts';
 import type { Store } from '../../store/database.ts';
 import type { Actor } from '../../auth/policy.ts';

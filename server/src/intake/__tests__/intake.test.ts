@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { roles } from '../../../../shared/src/schema/roles.ts';
+import { roles } from '@prm/core/schema/roles';
 import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { senderForDelivery } from '../senders.ts';
 import { secretBox } from '../../auth/secrets.ts';

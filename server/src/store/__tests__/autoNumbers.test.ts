@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { objectNamed, prmObjects } from '../../../../shared/src/schema/registry.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import type { Actor } from '../../auth/policy.ts';
 import { createUser } from '../../auth/identity.ts';
 import { openSqlite, type Store } from '../database.ts';

@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { prmObjects } from '../../../../shared/src/schema/registry.ts';
+import { prmObjects } from '@prm/core/schema/registry';
 import { sqlModel } from '../../../../scripts/generate/sql.ts';
 import type { SystemTables } from '../systemTables.ts';
 import type { Store } from '../database.ts';

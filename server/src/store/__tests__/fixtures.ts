@@ -1,6 +1,6 @@
 /** Valid input for any PRM object, built from its schema, for tests that exercise every object alike. */
-import type { Field } from '../../../../shared/src/schema/fields.ts';
-import type { PrmObject } from '../../../../shared/src/schema/object.ts';
+import type { Field } from '@prm/core/schema/fields';
+import type { PrmObject } from '@prm/core/schema/object';
 
 /** A value that satisfies the field's declaration; `n` varies it between records. */
 export function validValue(field: Field, n: number, lookupId: (target: string) => string): unknown {

@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { prmObjects } from '../../../../shared/src/schema/registry.ts';
-import { sqlColumnName, sqlTableName } from '../../../../shared/src/hosts/sql.ts';
+import { prmObjects } from '@prm/core/schema/registry';
+import { sqlColumnName, sqlTableName } from '@prm/core/hosts/sql';
 import { migrate, migrationFiles } from '../migrate.ts';
 import { openSqlite, type Store } from '../database.ts';
 import { postgresTestStore } from './stores.ts';

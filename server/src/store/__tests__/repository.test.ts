@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { prmObjects, objectNamed } from '../../../../shared/src/schema/registry.ts';
-import { ValidationError } from '../../../../shared/src/errors.ts';
+import { prmObjects, objectNamed } from '@prm/core/schema/registry';
+import { ValidationError } from '@prm/core/errors';
 import type { Actor } from '../../auth/policy.ts';
 import { ForbiddenError } from '../../auth/policy.ts';
 import {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { objectNamed, prmObjects } from '../../../../shared/src/schema/registry.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { secretBox } from '../../auth/secrets.ts';
 import { recordEvaluations } from '../../actions/tiers.ts';
 import { startHarness, type Harness } from '../../http/__tests__/harness.ts';

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { roles, type Role } from '../../../../shared/src/schema/roles.ts';
+import { roles, type Role } from '@prm/core/schema/roles';
 import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { isBlockedAddress } from '../ssrf.ts';
 import { forgetSubscriptions } from '../outbox.ts';

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { objectNamed, prmObjects } from '../../../../shared/src/schema/registry.ts';
+import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { secretBox } from '../../auth/secrets.ts';
 import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { createRecord } from '../../store/repository.ts';
