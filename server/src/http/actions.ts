@@ -2,10 +2,10 @@
  * Business actions (approve a registration, accept a lead, pay a claim) as declarations: the object,
  * the roles that may perform it, the body it takes, and what it does. One route handler serves them
  * all, so every action gets the same sign-in, role check, record scope, body validation, transaction,
- * version check and audit entry. Each concept keeps its actions in server/src/actions/<concept>.ts.
+ * version check and audit entry. Each concept keeps its actions in server/src/<concept>/actions.ts.
  */
-import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import type { z } from 'zod';
 import type { Role } from '@prm/core/schema/roles';
 import { roleDefinitions } from '@prm/core/schema/roles';
@@ -125,16 +125,36 @@ export async function inBodyTerms<T>(action: ActionDefinition, work: () => Promi
   }
 }
 
-/** Every action of every concept, from server/src/actions/*.ts (each exports `actions`). */
-export async function loadActions(folder = join(import.meta.dirname, '../actions')): Promise<ActionDefinition[]> {
-  const modules = readdirSync(folder)
-    .filter((file) => file.endsWith('.ts'))
-    .sort();
+/**
+ * The files declaring actions: server/src/<concept>/actions.ts, and server/src/actions/<concept>.ts
+ * while they move to their concept; in the order of the concepts' names either way, so a move
+ * changes no order (of routes, of the OpenAPI document).
+ */
+function actionModules(root: string): string[] {
+  const modules: { concept: string; path: string }[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    const path = join(root, entry.name, 'actions.ts');
+    // This file declares what an action is, no action of its own.
+    if (entry.isDirectory() && path !== import.meta.filename && existsSync(path))
+      modules.push({ concept: entry.name, path });
+  }
+  const waiting = join(root, 'actions');
+  if (existsSync(waiting)) {
+    for (const file of readdirSync(waiting).filter((name) => name.endsWith('.ts')))
+      modules.push({ concept: basename(file, '.ts'), path: join(waiting, file) });
+  }
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  modules.sort((a, b) => compare(a.concept, b.concept) || compare(a.path, b.path));
+  return modules.map((module) => module.path);
+}
+
+/** Every action of every concept (each file exports `actions`). */
+export async function loadActions(root = join(import.meta.dirname, '..')): Promise<ActionDefinition[]> {
   const all: ActionDefinition[] = [];
-  for (const file of modules) {
-    const module = (await import(join(folder, file))) as { actions?: ActionDefinition[] };
+  for (const path of actionModules(root)) {
+    const module = (await import(path)) as { actions?: ActionDefinition[] };
     if (!Array.isArray(module.actions))
-      throw new Error(`server/src/actions/${basename(file)} must export an array named actions.`);
+      throw new Error(`server/src/${relative(root, path)} must export an array named actions.`);
     all.push(...module.actions);
   }
   return all;
