@@ -1,0 +1,61 @@
+/** The job runner's handlers come from every concept's jobs.ts, and from jobs/<name>Jobs.ts while they move. */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { jobHandlers, loadJobHandlers } from '../handlers.ts';
+
+const roots: string[] = [];
+after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+function sourceTree(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'prm-jobs-'));
+  roots.push(root);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+const handling = (exported: string, ...kinds: string[]) =>
+  `export const ${exported} = { ${kinds.map((kind) => `'${kind}': async () => 'done'`).join(', ')} };`;
+
+describe('loadJobHandlers', () => {
+  it('collects <concept>/jobs.ts and the jobs/<name>Jobs.ts still waiting to move', async () => {
+    const root = sourceTree({
+      'tiers/jobs.ts': handling('jobHandlers', 'tiers.evaluate'),
+      'jobs/dealJobs.ts': handling('dealJobHandlers', 'deals.expire', 'deals.remind'),
+      'jobs/queue.ts': 'export const notHandlers = 1;',
+    });
+    assert.deepEqual(Object.keys(await loadJobHandlers(root)).sort(), [
+      'deals.expire',
+      'deals.remind',
+      'tiers.evaluate',
+    ]);
+  });
+
+  it('refuses a job kind handled by two concepts, naming the second', async () => {
+    const root = sourceTree({
+      'jobs/dealJobs.ts': handling('dealJobHandlers', 'deals.expire'),
+      'deals/jobs.ts': handling('jobHandlers', 'deals.expire'),
+    });
+    await assert.rejects(
+      loadJobHandlers(root),
+      /The job kind deals\.expire is handled twice \(again in server\/src\/jobs\/dealJobs\.ts\)/,
+    );
+  });
+
+  it('refuses a jobs file without its handlers, naming it', async () => {
+    const root = sourceTree({ 'jobs/handlers.ts': '', 'mdf/jobs.ts': 'export const handlers = {};' });
+    await assert.rejects(
+      loadJobHandlers(root),
+      /server\/src\/mdf\/jobs\.ts must export its job handlers as jobHandlers/,
+    );
+  });
+
+  it('the server’s handlers hold every concept’s jobs', () => {
+    const kinds = ['registration-protection', 'registration-expiry', 'tier-evaluation', 'lead-offer-timeout'];
+    for (const kind of kinds) assert.equal(typeof jobHandlers[kind], 'function', kind);
+  });
+});
