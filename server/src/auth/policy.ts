@@ -22,6 +22,11 @@ export interface Actor {
 
 export type Operation = 'read' | 'create' | 'edit' | 'delete';
 
+/** A partner's own people (partner admins and reps), as opposed to the vendor's; by actor or by role. */
+export function isPartnerUser(who: Pick<Actor, 'role'> | Role): boolean {
+  return roleDefinitions[typeof who === 'string' ? who : who.role].isPartnerUser;
+}
+
 /** Refused for lack of permission (403), with the field when one field is the reason. */
 export class ForbiddenError extends Error {
   readonly problems: FieldProblem[];
@@ -75,7 +80,7 @@ export type RowScope =
   | { parentColumn: string; parent: PrmObject; parentScope: Exclude<RowScope, 'all'> };
 
 export function rowScope(actor: Actor, object: PrmObject): RowScope {
-  if (!roleDefinitions[actor.role].isPartnerUser) return 'all';
+  if (!isPartnerUser(actor)) return 'all';
   if (object.ownedThrough) {
     const parent = parentObject(object, object.ownedThrough);
     const parentScope = rowScope(actor, parent);
@@ -157,7 +162,7 @@ export function checkWritableFields(actor: Actor, object: PrmObject, values: Rec
     if (name === 'name') continue;
     const field = object.fields[name];
     if (!field) continue; // unknown fields are the validator's to report
-    if (roleDefinitions[actor.role].isPartnerUser && name === object.partnerField) continue; // see below
+    if (isPartnerUser(actor) && name === object.partnerField) continue; // see below
 
     if (fieldAccess(object, field, actor.role) !== 'edit') {
       problems.push({ field: name, message: `may not be changed by a ${roleDefinitions[actor.role].label}` });
@@ -179,6 +184,6 @@ export function requireOwnPartner(actor: Actor, object: PrmObject, values: Recor
 
 function notOwnPartner(actor: Actor, object: PrmObject, values: Record<string, unknown>): FieldProblem[] {
   const field = object.partnerField;
-  if (!roleDefinitions[actor.role].isPartnerUser || !field || field === 'id' || !(field in values)) return [];
+  if (!isPartnerUser(actor) || !field || field === 'id' || !(field in values)) return [];
   return values[field] === actor.partnerId ? [] : [{ field, message: 'must be your own partner' }];
 }
