@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { openStore, type Store } from './store/database.ts';
 import { migrate } from './store/migrate.ts';
+import { registerBusinessHooks } from './businessHooks.ts';
 import { buildApp } from './http/app.ts';
 import { existingDemoLogins, seedDemo } from './demo/seed.ts';
 import { scheduleJob, startJobRunner, type JobRunner, type JobHandler } from './jobs/queue.ts';
@@ -33,6 +34,7 @@ export interface ServerOptions {
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  registerBusinessHooks();
   const store = options.store ?? openStore();
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => undefined);

@@ -25,7 +25,7 @@ import { opportunityFromRegistration } from '@prm/core/deals/conversion';
 import { collectionAction, recordAction, type ActionContext } from '../http/actions.ts';
 import type { Actor } from '../auth/policy.ts';
 import { createRecord, findRecord, findRecords, insertRecord, newRecord, type Tx } from '../store/repository.ts';
-import { lockCustomerWorld } from '../store/serialized.ts';
+import { lockCustomerWorld } from '../deals/customerLock.ts';
 import { scheduleJobs, type NewJob } from '../jobs/queue.ts';
 import { knownCustomers } from '../deals/knownCustomers.ts';
 
@@ -257,7 +257,7 @@ export const actions = [
         context.actor,
         object('dealRegistration'),
         { ...body, status: 'draft' },
-        { byRules: true, known: [programOfPartner.partner] },
+        { authorizedByProgramRules: true, known: [programOfPartner.partner] },
       );
       const { changes, result } = await submitRegistration(context, draft, programOfPartner);
       const saved = await insertRecord(
@@ -363,7 +363,7 @@ export const actions = [
           dealRegistration: registration.id,
           influenceNote: draft.attributionReason,
         },
-        { byRules: true },
+        { authorizedByProgramRules: true },
       );
       const { policy } = await policyFor(context.tx, registration.partner);
       const result = transitionRegistration(registration, 'converted', {

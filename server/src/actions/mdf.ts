@@ -337,7 +337,7 @@ export const actions = [
         actor,
         object('fundRequest'),
         { ...body, partner: allocation.partner, mdfBudget: allocation.mdfBudget, status: 'draft' },
-        { byRules: true },
+        { authorizedByProgramRules: true },
       );
       return { record: request };
     },
@@ -368,7 +368,7 @@ export const actions = [
         actor,
         object('fundClaim'),
         { ...body, partner: request.partner, status: 'draft' },
-        { byRules: true },
+        { authorizedByProgramRules: true },
       );
       return { record: claim };
     },

@@ -67,7 +67,7 @@ export const actions = [
         actor,
         objectNamed(prmObjects, 'partnerApplication'),
         { ...body, status: 'submitted', fitScore: score.score },
-        { byRules: true },
+        { authorizedByProgramRules: true },
       );
       // The applicant sees what they sent and their application number, never the score or review data.
       const sent = Object.keys(body) as Array<keyof typeof body>;
@@ -125,7 +125,7 @@ export const actions = [
             status: 'onboarding',
             joinedOn: now.toISOString().slice(0, 10),
           },
-          { byRules: true },
+          { authorizedByProgramRules: true },
         );
         changes.partner = partner.id;
       }

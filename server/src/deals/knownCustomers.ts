@@ -14,11 +14,11 @@ import { onTransactionFailure } from '../store/groupCommit.ts';
 import { runPrepared } from '../store/statements.ts';
 import type { Db } from '../store/database.ts';
 import { fromRow, recordInAudit, recordOf } from '../store/records.ts';
-import { serializedObjects } from '../store/serialized.ts';
+import { serializedObjects } from './customerLock.ts';
 
 /** Registrations in these states hold (or claim) their customer. */
 const holdingStatuses = ['submitted', 'in_review', 'approved', 'converted'];
-/** Their writes are serialized (store/serialized.ts), so audit ids for them arrive in commit order. */
+/** Their writes are serialized (customerLock.ts), so audit ids for them arrive in commit order. */
 const watched = serializedObjects;
 const registrationObject = objectNamed(prmObjects, 'dealRegistration');
 const namedAccountObject = objectNamed(prmObjects, 'namedAccount');

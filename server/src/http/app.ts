@@ -51,6 +51,7 @@ import { registerXapiRoutes } from '../intake/xapi.ts';
 import { registerImportRoutes } from '../imports/routes.ts';
 import { registerWebhookRoutes } from '../webhooks/routes.ts';
 import { registerIdentityRoutes } from '../identity/routes.ts';
+import { registerBusinessHooks } from '../businessHooks.ts';
 
 export interface AppOptions {
   store: Store;
@@ -130,6 +131,7 @@ function bodyObject(request: FastifyRequest): Record<string, unknown> {
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  registerBusinessHooks();
   const { store } = options;
   const now = options.now ?? (() => new Date());
   const tx: Tx = { db: store.db, dialect: store.dialect, root: store.db };

@@ -5,6 +5,7 @@
 import { openStore, type Store } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
 import type { Actor } from '../auth/policy.ts';
+import { registerBusinessHooks } from '../businessHooks.ts';
 
 /**
  * Someone with shell access to the server's data is its administrator, so the commands act as the
@@ -19,6 +20,7 @@ export const commandLineAdmin: Actor = {
 };
 
 export async function openMigratedStore(): Promise<Store> {
+  registerBusinessHooks();
   const store = openStore();
   await migrate(store);
   return store;

@@ -269,7 +269,7 @@ async function persistStep(
         respondBy: offer.respondBy,
         explanation: decision ? offerExplanation(decision) : null,
       },
-      { byRules: true },
+      { authorizedByProgramRules: true },
     );
     created.push(record);
     // The timer re-reads the offer when it fires and does nothing if it was answered meanwhile.

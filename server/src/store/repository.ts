@@ -10,9 +10,9 @@ import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { sqlTableName } from '@prm/core/hosts/sql';
 import { validateInput, type ObjectName } from '@prm/core/schema/validate';
 import { ValidationError, type FieldProblem } from '@prm/core/errors';
-import { roleDefinitions } from '@prm/core/schema/roles';
 import {
   checkWritableFields,
+  isPartnerUser,
   mayOperate,
   recordInScope,
   requireOwnPartner,
@@ -23,7 +23,6 @@ import {
 } from '../auth/policy.ts';
 import type { Db, Store } from './database.ts';
 import type { Dialect } from './migrate.ts';
-import { lockCustomerWorld, serializedObjects } from './serialized.ts';
 import { onRollback, type Tx } from './groupCommit.ts';
 export type { Tx } from './groupCommit.ts';
 import {
@@ -40,8 +39,7 @@ import {
 import { runPrepared, runPreparedRows } from './statements.ts';
 import { checkBeforeWrite } from './recordChecks.ts';
 import { checkParentPartners, partnerFromParents } from './parentPartners.ts';
-import { emitWebhookEvent } from '../webhooks/outbox.ts';
-import type { AuditEntry } from '../webhooks/events.ts';
+import { afterAuditEntry, beforeAuditEntry, type AuditedChange } from './auditHooks.ts';
 import { afterPosition, orderedBy, readCursor, writeCursor, type ListSort } from './listCursor.ts';
 export type { ListSort } from './listCursor.ts';
 
@@ -102,7 +100,6 @@ export async function audit(
    *  the webhook event carries besides the record, each under its own name (`{ proposal, reason }`). */
   details?: Record<string, unknown>,
 ): Promise<void> {
-  if (serializedObjects.includes(object.name)) await lockCustomerWorld(tx);
   // Every event carries the record after the change; a notice's entry holds something else, so its
   // event reads the record as it stands (only when a subscription wants the event).
   const isRecord = (value: unknown) => (value as { id?: unknown } | null)?.id === recordId;
@@ -113,9 +110,10 @@ export async function audit(
 }
 
 /**
- * The audit entry and its webhook event, for any object: audit() for the schema's records, and
- * directly for what lives outside the schema (users, webhook subscriptions), whose `before` and
- * `after` are the object as the API shows it, never a secret.
+ * The audit entry, and what the concepts hooked to it do in the same transaction (auditHooks.ts: the
+ * webhook event, a lock), for any object: audit() for the schema's records, and directly for what
+ * lives outside the schema (users, webhook subscriptions), whose `before` and `after` are the object
+ * as the API shows it, never a secret.
  */
 export async function auditChange(
   tx: Tx,
@@ -126,8 +124,10 @@ export async function auditChange(
   action: string,
   before: unknown,
   after: unknown,
-  event: Pick<AuditEntry, 'record' | 'details'> = {},
+  event: Pick<AuditedChange, 'record' | 'details'> = {},
 ): Promise<void> {
+  const change: AuditedChange = { object, recordId, action, before, after, at, ...event };
+  await beforeAuditEntry(tx, change);
   const entry = {
     at: at.toISOString(),
     actor_id: actor?.userId ?? null,
@@ -139,8 +139,7 @@ export async function auditChange(
     after: after === null ? null : JSON.stringify(after),
   };
   await runPreparedRows(tx, 'audit', [entry], (db, [row]) => db.insertInto('audit_log').values(row));
-  // The webhook outbox: written here, in the change's transaction, so an event exists iff its change does.
-  await emitWebhookEvent(tx, { object, recordId, action, before, after, at, ...event });
+  await afterAuditEntry(tx, change);
 }
 
 /**
@@ -365,10 +364,12 @@ function integrity(error: unknown, object: PrmObject): never {
 
 export interface CreateOptions {
   /**
-   * The record is created by a business action (accepting an application creates the partner), which
-   * has already checked who may perform it, so fields the rules own (statuses, dates) may be set.
+   * Skip the access checks (may this role create it, may it write these fields): the program's rules
+   * act here, in a business action (accepting an application creates the partner) that has already
+   * checked who may perform it, so fields the rules own (statuses, dates) may be set. A partner user's
+   * records still belong to their own partner.
    */
-  byRules?: boolean;
+  authorizedByProgramRules?: boolean;
   /** Records the caller has already read in this transaction; lookups to them are not read again. */
   known?: readonly StoredRecord[];
 }
@@ -399,11 +400,11 @@ export async function newRecord<Name extends string>(
   options: CreateOptions = {},
 ): Promise<RecordOf<Name>> {
   const values = { ...input };
-  if (!options.byRules) {
+  if (!options.authorizedByProgramRules) {
     requireOperation(actor, object, 'create');
     checkWritableFields(actor, object, values);
   } else requireOwnPartner(actor, object, values);
-  if (roleDefinitions[actor.role].isPartnerUser && object.partnerField && object.partnerField !== 'id') {
+  if (isPartnerUser(actor) && object.partnerField && object.partnerField !== 'id') {
     values[object.partnerField] = actor.partnerId;
   } else await partnerFromParents(tx, object, values, options.known);
   const valid = validateInput(object.name as ObjectName, values, 'create') as Record<string, unknown>;

@@ -6,30 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { lowerCamel, namedChanges, notices, outsideObjects, statusFieldOf } from './catalog.ts';
-
-export interface AuditEntry {
-  object: string;
-  recordId: string;
-  action: string;
-  before: unknown;
-  after: unknown;
-  at: Date;
-  /**
-   * The record after the change (before it, for a deletion), when `after` is not the record: a notice's
-   * audit entry keeps what it announces in `after`, and its event carries the record as it is. The
-   * outbox also takes a function that reads it, called only when a subscription wants the event.
-   */
-  record?: unknown;
-  /** What the event carries besides the record, each under its own name in `data` (`proposal`). */
-  details?: Record<string, unknown>;
-}
+import type { AuditedChange } from '../store/auditHooks.ts';
 
 type Fields = Record<string, unknown>;
 
 const asFields = (value: unknown): Fields | null =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : null;
 
-const noticeOf = (entry: Pick<AuditEntry, 'object' | 'action'>) =>
+const noticeOf = (entry: Pick<AuditedChange, 'object' | 'action'>) =>
   notices.find((notice) => notice.object === entry.object && notice.action === entry.action);
 
 const statusFields = new Map(
@@ -43,7 +27,7 @@ const statusFields = new Map(
  * `lead.offered`); a named change's own name (`lead.rerouted`); otherwise `updated`, with `data.action`
  * saying which action made the change.
  */
-export function eventTypeOf(entry: Pick<AuditEntry, 'object' | 'action' | 'before' | 'after' | 'record'>): string {
+export function eventTypeOf(entry: Pick<AuditedChange, 'object' | 'action' | 'before' | 'after' | 'record'>): string {
   const notice = noticeOf(entry);
   if (notice) return `${entry.object}.${notice.event}`;
   // A notice not (yet) declared in the catalog: named after its action.
@@ -68,7 +52,7 @@ export function eventTypeOf(entry: Pick<AuditEntry, 'object' | 'action' | 'befor
  * approval; null otherwise.
  */
 export function landingStatusType(
-  entry: Pick<AuditEntry, 'object' | 'action' | 'before' | 'after' | 'record'>,
+  entry: Pick<AuditedChange, 'object' | 'action' | 'before' | 'after' | 'record'>,
 ): string | null {
   if (entry.before !== null || entry.record !== undefined || noticeOf(entry)) return null;
   const statusField = statusFields.get(entry.object);
@@ -107,13 +91,13 @@ const envelope = ['object', 'id', 'action', 'record', 'changed'];
  * The details a notice's event carries: those its writer named, else the entry's `after` under the
  * notice's one detail name (an entry from before details were named).
  */
-function detailsOf(entry: AuditEntry): Record<string, unknown> {
+function detailsOf(entry: AuditedChange): Record<string, unknown> {
   if (entry.details) return entry.details;
   if (!noticeOf(entry) && entry.record === undefined) return {};
   return asFields(entry.after) ?? { details: entry.after };
 }
 
-export function webhookEvent(entry: AuditEntry, type = eventTypeOf(entry)): WebhookEvent {
+export function webhookEvent(entry: AuditedChange, type = eventTypeOf(entry)): WebhookEvent {
   const isNotice = entry.record !== undefined || noticeOf(entry) !== undefined;
   const details = isNotice ? detailsOf(entry) : {};
   const clash = Object.keys(details).find((name) => envelope.includes(name));

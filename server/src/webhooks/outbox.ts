@@ -1,24 +1,19 @@
 /**
- * The transactional outbox: audit() (store/repository.ts) calls emitWebhookEvent inside the change's
- * transaction, so an event exists exactly when its change committed. Registering a deal is the hottest
- * write, so the active subscriptions' patterns are kept in memory per store and a change that no
- * subscription wants costs no SQL at all; the cache is dropped whenever this process changes a
- * subscription and read again at least every few seconds (for changes made by another server process).
- * Writing a row wakes the dispatchers once it committed: on the embedded store through the connection's
- * commit, on PostgreSQL by a NOTIFY sent in the same transaction (so every server process hears it).
+ * The transactional outbox: every audited change (store/repository.ts) runs emitWebhookEvent inside
+ * the change's transaction (registerOutbox), so an event exists exactly when its change committed.
+ * Registering a deal is the hottest write, so the active subscriptions' patterns are kept in memory
+ * per store and a change that no subscription wants costs no SQL at all; the cache is dropped
+ * whenever this process changes a subscription and read again at least every few seconds (for
+ * changes made by another server process). Writing a row wakes the dispatchers once it committed: on
+ * the embedded store through the connection's commit, on PostgreSQL by a NOTIFY sent in the same
+ * transaction (so every server process hears it).
  */
 import { sql } from 'kysely';
 import type { Db, Store } from '../store/database.ts';
 import { onCommit, type Tx } from '../store/groupCommit.ts';
 import { runPrepared, runPreparedRows } from '../store/statements.ts';
-import {
-  eventTypeOf,
-  landingStatusType,
-  patternsMatch,
-  webhookEvent,
-  type AuditEntry,
-  type WebhookEvent,
-} from './events.ts';
+import { onAudit, type AuditedChange } from '../store/auditHooks.ts';
+import { eventTypeOf, landingStatusType, patternsMatch, webhookEvent, type WebhookEvent } from './events.ts';
 
 export const cacheMilliseconds = 5_000;
 
@@ -87,8 +82,15 @@ export async function onOutboxWritten(store: Store, wake: () => void): Promise<(
   return async () => void listeners.delete(wake);
 }
 
+const outboxHooks = { afterEntry: emitWebhookEvent };
+
+/** Every audited change of every object writes its webhook events. */
+export function registerOutbox(): void {
+  onAudit('*', outboxHooks);
+}
+
 /** Writes the entry's events and one pending delivery per subscription that wants each, in the caller's transaction. */
-export async function emitWebhookEvent(tx: Tx, entry: AuditEntry): Promise<void> {
+export async function emitWebhookEvent(tx: Tx, entry: AuditedChange): Promise<void> {
   const subscriptions = await activeSubscriptions(tx);
   if (subscriptions.length === 0) return;
   const types = [eventTypeOf(entry), landingStatusType(entry)].filter((type) => type !== null);
@@ -101,7 +103,7 @@ export async function emitWebhookEvent(tx: Tx, entry: AuditEntry): Promise<void>
   }
 }
 
-async function writeEvent(tx: Tx, event: WebhookEvent, entry: AuditEntry, targets: ActiveSubscription[]) {
+async function writeEvent(tx: Tx, event: WebhookEvent, entry: AuditedChange, targets: ActiveSubscription[]) {
   const at = entry.at.toISOString();
   const eventRow = {
     id: event.id,

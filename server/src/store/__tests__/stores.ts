@@ -5,6 +5,10 @@ import type { Generated } from 'kysely';
 import { openPostgres, openSqlite, type Db, type Store } from '../database.ts';
 import { recordTables } from '../records.ts';
 import { migrate } from '../migrate.ts';
+import { registerBusinessHooks } from '../../businessHooks.ts';
+
+// Every test store is written the way the server writes it: with the concepts' audit hooks.
+registerBusinessHooks();
 
 export const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

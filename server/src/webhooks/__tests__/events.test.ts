@@ -4,11 +4,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
-import { secretBox } from '../../auth/secrets.ts';
 import { recordEvaluations } from '../../actions/tiers.ts';
 import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { audit } from '../../store/repository.ts';
@@ -16,10 +14,8 @@ import { sqliteTestStore } from '../../store/__tests__/stores.ts';
 import { seedDemo } from '../../demo/seed.ts';
 import { eventCatalog, statusFieldOf } from '../catalog.ts';
 import { eventPattern } from '../events.ts';
-import { createSubscription } from '../subscriptions.ts';
-import { forgetSubscriptions } from '../outbox.ts';
+import { subscribeNowhere } from './subscriber.ts';
 
-const box = secretBox(randomBytes(32));
 const partnerObject = objectNamed(prmObjects, 'partner');
 const registrationObject = objectNamed(prmObjects, 'dealRegistration');
 
@@ -76,16 +72,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     let h: Harness;
     before(async () => {
       h = await startHarness(dialect);
-      await h.store.transaction((t) =>
-        createSubscription(
-          t,
-          box,
-          new Date(),
-          { allowPrivate: true },
-          { url: 'http://127.0.0.1:9/', eventTypes: ['*'] },
-        ),
-      );
-      forgetSubscriptions(h.store.db);
+      await subscribeNowhere(h.store, ['*']);
     });
     after(() => h.close());
 
@@ -202,16 +189,7 @@ describe('the demo data’s events', () => {
   it('are all in the catalog, and each carries its record', async () => {
     const { store, dispose } = await sqliteTestStore();
     try {
-      await store.transaction((t) =>
-        createSubscription(
-          t,
-          box,
-          new Date(),
-          { allowPrivate: true },
-          { url: 'http://127.0.0.1:9/', eventTypes: ['*'] },
-        ),
-      );
-      forgetSubscriptions(store.db);
+      await subscribeNowhere(store, ['*']);
       await store.db.transaction().execute((trx) => seedDemo({ db: trx, dialect: 'sqlite' }, new Date()));
       const known = new Set(eventCatalog().map((entry) => entry.type));
       const events = await store.db.selectFrom('webhook_event').select(['type', 'record_id', 'payload']).execute();

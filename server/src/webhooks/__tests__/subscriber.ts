@@ -5,7 +5,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { secretBox } from '../../auth/secrets.ts';
+import type { Store } from '../../store/database.ts';
+import { createSubscription } from '../subscriptions.ts';
+import { forgetSubscriptions } from '../outbox.ts';
 
 export type Mode = 'ok' | 'unavailable' | 'gone';
 
@@ -100,4 +105,24 @@ export async function startSubscriber(port = 0): Promise<Subscriber> {
     });
   await listen(port);
   return subscriber;
+}
+
+/**
+ * Subscribes an address where nobody listens to these event types, so the outbox writes their events
+ * and pending deliveries (for tests that read the outbox, with no dispatcher running).
+ */
+export async function subscribeNowhere(store: Store, eventTypes: string[]): Promise<void> {
+  await store.transaction((t) =>
+    createSubscription(
+      t,
+      secretBox(randomBytes(32)),
+      new Date(),
+      { allowPrivate: true },
+      {
+        url: 'http://127.0.0.1:9/',
+        eventTypes,
+      },
+    ),
+  );
+  forgetSubscriptions(store.db);
 }
