@@ -1,24 +1,9 @@
 /** loadActions finds every concept's declarations: <concept>/actions.ts, and actions/<concept>.ts while they move. */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { sourceTree } from './sourceTree.ts';
 import { loadActions } from '../actions.ts';
 
-const roots: string[] = [];
-after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
-
-/** A source tree of its own: each file declares actions named after it (only names matter here). */
-function sourceTree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'prm-actions-'));
-  roots.push(root);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
 const declaring = (...names: string[]) =>
   `export const actions = ${JSON.stringify(names.map((name) => ({ name, object: 'x', on: 'record' })))};`;
 

@@ -1,23 +1,9 @@
 /** The job runner's handlers come from every concept's jobs.ts, and from jobs/<name>Jobs.ts while they move. */
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { sourceTree } from '../../http/__tests__/sourceTree.ts';
 import { jobHandlers, loadJobHandlers } from '../handlers.ts';
 
-const roots: string[] = [];
-after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
-
-function sourceTree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'prm-jobs-'));
-  roots.push(root);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
 const handling = (exported: string, ...kinds: string[]) =>
   `export const ${exported} = { ${kinds.map((kind) => `'${kind}': async () => 'done'`).join(', ')} };`;
 
