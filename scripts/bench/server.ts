@@ -17,6 +17,7 @@ import { openPostgres, openSqlite, type Store } from '../../server/src/store/dat
 import { migrate } from '../../server/src/store/migrate.ts';
 import { createApiToken, createUser } from '../../server/src/auth/identity.ts';
 import { createRecord } from '../../server/src/store/repository.ts';
+import { registerBusinessHooks } from '../../server/src/businessHooks.ts';
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import type { KnownCustomerRecord } from '@prm/core/deals/conflicts';
 import { seededRandom } from '@prm/core/seededRandom';
@@ -28,6 +29,7 @@ const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5
 
 /** A program whose partners' registrations approve themselves up to 50,000.00, and a token per partner rep. */
 async function seed(store: Store, partners: number): Promise<string[]> {
+  registerBusinessHooks();
   await migrate(store);
   const now = new Date();
   return store.db.transaction().execute(async (trx) => {
