@@ -7,34 +7,34 @@ import type { DealRegistration } from '../generated/types.ts';
 import { ValidationError, type FieldProblem } from '../errors.ts';
 import { minorUnitDigits } from '../money.ts';
 import { isFreeMailDomain, normaliseDomain } from './normalise.ts';
+import { maxLength } from '../schema/fields.ts';
+import { dealRegistration } from './schema.ts';
 
-export type SubmissionFields = Pick<
-  DealRegistration,
-  | 'partner'
-  | 'customerName'
-  | 'customerDomain'
-  | 'customerCountry'
-  | 'customerContactName'
-  | 'customerContactEmail'
-  | 'opportunityName'
-  | 'description'
-  | 'currency'
-  | 'amount'
-  | 'expectedCloseOn'
-  | 'product'
->;
+/** The fields a partner fills in when registering a deal. */
+const submissionFields = [
+  'partner',
+  'customerName',
+  'customerDomain',
+  'customerCountry',
+  'customerContactName',
+  'customerContactEmail',
+  'opportunityName',
+  'description',
+  'currency',
+  'amount',
+  'expectedCloseOn',
+  'product',
+] as const;
+
+export type SubmissionFields = Pick<DealRegistration, (typeof submissionFields)[number]>;
 
 /** Lengths as declared in the deals schema. */
-const maxLengths: Partial<Record<keyof SubmissionFields, number>> = {
-  customerName: 255,
-  customerDomain: 255,
-  customerCountry: 80,
-  customerContactName: 121,
-  opportunityName: 120,
-  description: 4000,
-  product: 120,
-  customerContactEmail: 254,
-};
+const maxLengths: Partial<Record<keyof SubmissionFields, number>> = Object.fromEntries(
+  submissionFields.flatMap((name) => {
+    const max = maxLength(dealRegistration.fields[name]);
+    return max === null ? [] : [[name, max]];
+  }),
+);
 
 const requiredText: Array<[keyof SubmissionFields, string]> = [
   ['partner', 'the partner'],

@@ -63,6 +63,16 @@ export function words(name: string): string {
 /** The label a field is shown with: its declared label, or its name in words. */
 export const fieldLabel = (name: string, field: FieldOptions): string => field.label ?? words(name);
 
+/** The longest e-mail address a mail system delivers to (RFC 5321's path limit less its brackets). */
+export const emailLength = 254;
+
+/** The most characters a field holds, where it has a limit. */
+export function maxLength(field: Field): number | null {
+  if (field.kind === 'text' || field.kind === 'longText') return field.length;
+  if (field.kind === 'email') return emailLength;
+  return null;
+}
+
 export const text = (length: number, options: FieldOptions = {}): Field => ({ kind: 'text', length, ...options });
 export const longText = (length: number, options: FieldOptions = {}): Field => ({
   kind: 'longText',

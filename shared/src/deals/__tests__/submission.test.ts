@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { ValidationError } from '../../errors.ts';
 import { submissionProblems, validateSubmission } from '../submission.ts';
 import { aRegistration, now } from './data/registrations.ts';
+import { dealRegistration } from '../schema.ts';
+import { maxLength } from '../../schema/fields.ts';
 
 const problemsFor = (overrides: Parameters<typeof aRegistration>[0]) =>
   submissionProblems(aRegistration(overrides), now);
@@ -61,5 +63,18 @@ describe('submission validation', () => {
       () => validateSubmission(aRegistration({ amount: 1.5, customerDomain: 'not a domain' }), now),
       (error: unknown) => error instanceof ValidationError && error.problems.length === 2,
     );
+  });
+
+  it('holds every text the partner fills in to the length the schema declares for it', () => {
+    const limited = ['customerName', 'customerCountry', 'customerContactName', 'opportunityName', 'description'];
+    for (const field of [...limited, 'product']) {
+      const max = maxLength(dealRegistration.fields[field])!;
+      assert.deepEqual(fields({ [field]: 'x'.repeat(max) }), [], `${field} of ${max} characters`);
+      const problems = problemsFor({ [field]: 'x'.repeat(max + 1) });
+      assert.deepEqual(
+        problems.map((p) => [p.field, p.message]),
+        [[field, `Use at most ${max} characters (this has ${max + 1}).`]],
+      );
+    }
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { prmObjects, objectNamed } from '../registry.ts';
 import { checkSchema } from '../check.ts';
 import { defineObject } from '../object.ts';
-import { lookup, money, text, picklist, longText } from '../fields.ts';
+import { email, lookup, maxLength, money, text, picklist, longText } from '../fields.ts';
 import { fieldAccess, objectAccess } from '../access.ts';
 
 test('the PRM schema is consistent', () => {
@@ -99,4 +99,11 @@ test('fields added to a CRM object may not be required', () => {
       message: "a field added to the CRM's own account cannot be required: every existing record would fail to save",
     },
   ]);
+});
+
+test('a field holds at most its declared length; an e-mail address what mail systems deliver', () => {
+  assert.equal(maxLength(text(80)), 80);
+  assert.equal(maxLength(longText(4000)), 4000);
+  assert.equal(maxLength(email()), 254);
+  assert.equal(maxLength(money()), null);
 });
