@@ -6,7 +6,7 @@
 import type { DealRegistration } from '../generated/types.ts';
 import { TransitionError } from '../errors.ts';
 import type { Money } from '../money.ts';
-import { transitionRegistration, type Actor, type RegistrationEvent } from './lifecycle.ts';
+import { transitionRegistration, type Actor } from './lifecycle.ts';
 import { attributionAt, isProtected, type Attribution } from './policy.ts';
 
 /** What a host needs to create the opportunity, in the core's words. */
@@ -65,7 +65,7 @@ export function convertRegistration(
   registration: DealRegistration,
   opportunityId: string,
   input: { actor: Actor; now: string; vendorEngagedAt?: string | null },
-): { registration: DealRegistration; event: RegistrationEvent } {
+): { registration: DealRegistration } {
   return transitionRegistration(registration, 'converted', {
     actor: input.actor,
     now: input.now,

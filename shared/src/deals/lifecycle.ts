@@ -1,7 +1,8 @@
 /**
  * The life of a deal registration: draft → submitted → in review → approved / rejected → converted →
  * won / lost, with expired and withdrawn on the side. Each transition below says who may make it and
- * what must be true; `transitionRegistration` enforces exactly that and records who, when and why.
+ * what must be true; `transitionRegistration` enforces exactly that and records who, when and why on
+ * the registration (decidedBy, decidedAt, decisionReason); the host's audit log keeps its history.
  */
 import type { Certification, DealRegistration } from '../generated/types.ts';
 import { NotAllowedError, TransitionError, ValidationError, type FieldProblem } from '../errors.ts';
@@ -23,18 +24,6 @@ export type RegistrationStatus = (typeof registrationStatuses)[number];
 export type Actor =
   | { kind: 'user'; userId: string; role: Role; /** Partner users: their own partner. */ partner?: string | null }
   | { kind: 'system'; name: string };
-
-/** What happened to a registration, for its history: who, when, from what to what, and why. */
-export interface RegistrationEvent {
-  registration: string;
-  action: TransitionAction | 'extend' | 'conflictCheck';
-  from: RegistrationStatus;
-  to: RegistrationStatus;
-  by: string;
-  role: Role | 'system';
-  at: string;
-  reason: string | null;
-}
 
 export interface TransitionInput {
   actor: Actor;
@@ -234,6 +223,22 @@ export const registrationTransitions: readonly TransitionRule[] = [
   },
 ];
 
+/** Who may lengthen an approved registration's protection window (not a transition: the status stays). */
+export const extensionBy: readonly Performer[] = [...partnerUsers, ...managers];
+
+/**
+ * The roles whose people may perform a transition (or the extension): the API's action roles are
+ * these, so the table above is the one place that decides who may approve, reject, ... a registration.
+ */
+export function rolesThatMay(
+  action: TransitionAction | 'extend',
+  transitions: readonly Pick<TransitionRule, 'action' | 'by'>[] = registrationTransitions,
+): Role[] {
+  const by = action === 'extend' ? extensionBy : transitions.find((rule) => rule.action === action)?.by;
+  if (!by) throw new Error(`${action} is not a registration transition.`);
+  return by.filter((performer): performer is Role => performer !== 'system');
+}
+
 /** The statuses a registration may move to next, from the table above. */
 export function nextStatuses(from: RegistrationStatus): RegistrationStatus[] {
   return registrationTransitions.filter((rule) => rule.from.includes(from)).map((rule) => rule.to);
@@ -246,15 +251,15 @@ function performerOf(actor: Actor): { performer: Performer; name: string } {
 }
 
 /**
- * Moves a registration to `to` if the rules allow it. Returns the updated copy and the event to record;
- * never mutates its input. Throws TransitionError (not a transition, or its state forbids it),
- * NotAllowedError (this actor may not) or ValidationError (something needed is missing or wrong).
+ * Moves a registration to `to` if the rules allow it. Returns the updated copy; never mutates its input.
+ * Throws TransitionError (not a transition, or its state forbids it), NotAllowedError (this actor may
+ * not) or ValidationError (something needed is missing or wrong).
  */
 export function transitionRegistration(
   registration: DealRegistration,
   to: RegistrationStatus,
   input: TransitionInput,
-): { registration: DealRegistration; event: RegistrationEvent } {
+): { registration: DealRegistration } {
   const from = registration.status;
   const rule = registrationTransitions.find((r) => r.to === to && r.from.includes(from));
   if (!rule) {
@@ -298,17 +303,7 @@ export function transitionRegistration(
     updatedAt: input.now,
     version: registration.version + 1,
   };
-  const event: RegistrationEvent = {
-    registration: registration.id,
-    action: rule.action,
-    from,
-    to,
-    by: name,
-    role: performer,
-    at: input.now,
-    reason,
-  };
-  return { registration: updated, event };
+  return { registration: updated };
 }
 
 /** Stores a conflict check's outcome on the registration (no status change), with its history entry. */
@@ -316,8 +311,8 @@ export function recordConflictCheck(
   registration: DealRegistration,
   check: { verdict: 'none' | 'possible' | 'conflict'; score: number; reasons: string[] },
   input: { actor: Actor; now: string },
-): { registration: DealRegistration; event: RegistrationEvent } {
-  const { performer, name } = performerOf(input.actor);
+): { registration: DealRegistration } {
+  const { performer } = performerOf(input.actor);
   if (performer !== 'system' && !managers.includes(performer)) {
     throw new NotAllowedError(
       'Only the server or a channel manager records conflict checks: partners cannot see other partners.',
@@ -331,19 +326,7 @@ export function recordConflictCheck(
     updatedAt: input.now,
     version: registration.version + 1,
   };
-  return {
-    registration: updated,
-    event: {
-      registration: registration.id,
-      action: 'conflictCheck',
-      from: registration.status,
-      to: registration.status,
-      by: name,
-      role: performer,
-      at: input.now,
-      reason: check.reasons[0] ?? null,
-    },
-  };
+  return { registration: updated };
 }
 
 /**
@@ -354,9 +337,9 @@ export function extendProtection(
   registration: DealRegistration,
   days: number,
   input: { actor: Actor; now: string; reason?: string | null; policy: RegistrationPolicy },
-): { registration: DealRegistration; event: RegistrationEvent } {
-  const { performer, name } = performerOf(input.actor);
-  if (![...partnerUsers, ...managers].includes(performer)) {
+): { registration: DealRegistration } {
+  const { performer } = performerOf(input.actor);
+  if (!extensionBy.includes(performer)) {
     throw new NotAllowedError(`A ${performer} may not extend a registration's protection.`);
   }
   if (
@@ -378,17 +361,5 @@ export function extendProtection(
     updatedAt: input.now,
     version: registration.version + 1,
   };
-  return {
-    registration: updated,
-    event: {
-      registration: registration.id,
-      action: 'extend',
-      from: registration.status,
-      to: registration.status,
-      by: name,
-      role: performer,
-      at: input.now,
-      reason,
-    },
-  };
+  return { registration: updated };
 }

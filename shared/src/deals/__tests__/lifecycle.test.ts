@@ -6,6 +6,7 @@ import {
   nextStatuses,
   recordConflictCheck,
   registrationTransitions,
+  rolesThatMay,
   transitionRegistration,
   type Actor,
   type RegistrationStatus,
@@ -38,7 +39,7 @@ function checked(verdict: 'none' | 'possible' | 'conflict') {
 
 describe('registration lifecycle', () => {
   it('records who moved the registration, when, from what to what and why', () => {
-    const { registration, event } = transitionRegistration(checked('none'), 'approved', {
+    const { registration } = transitionRegistration(checked('none'), 'approved', {
       actor: manager,
       now: later(1),
       policy,
@@ -47,23 +48,12 @@ describe('registration lifecycle', () => {
     assert.equal(registration.status, 'approved');
     assert.deepEqual(
       {
-        by: event.by,
-        role: event.role,
-        at: event.at,
-        from: event.from,
-        to: event.to,
-        reason: event.reason,
-        action: event.action,
+        decidedAt: registration.decidedAt,
+        decisionReason: registration.decisionReason,
+        updatedAt: registration.updatedAt,
+        version: registration.version,
       },
-      {
-        by: 'u-manager',
-        role: 'channelManager',
-        at: later(1),
-        from: 'submitted',
-        to: 'approved',
-        reason: 'Strong fit',
-        action: 'approve',
-      },
+      { decidedAt: later(1), decisionReason: 'Strong fit', updatedAt: later(1), version: checked('none').version + 1 },
     );
     assert.equal(registration.decidedBy, 'u-manager');
     assert.equal(registration.protectionEndsAt, later(1 + 120), 'the Gold tier protects for 120 days');
@@ -285,5 +275,21 @@ describe('registration lifecycle', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('who may act on a registration', () => {
+  it('is the transition table: the roles of a rule, without the system', () => {
+    assert.deepEqual(rolesThatMay('approve'), ['channelAdmin', 'channelManager']);
+    assert.deepEqual(rolesThatMay('convert'), ['channelAdmin', 'channelManager', 'salesRep']);
+    assert.deepEqual(rolesThatMay('extend'), ['partnerAdmin', 'partnerRep', 'channelAdmin', 'channelManager']);
+  });
+
+  it('follows the table when a rule changes who may perform it', () => {
+    const onlyAdmins = registrationTransitions.map((rule) =>
+      rule.action === 'approve' ? { ...rule, by: ['channelAdmin', 'system'] as const } : rule,
+    );
+    assert.deepEqual(rolesThatMay('approve', onlyAdmins), ['channelAdmin']);
+    assert.deepEqual(rolesThatMay('reject', onlyAdmins), rolesThatMay('reject'));
   });
 });
