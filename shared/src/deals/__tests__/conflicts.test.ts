@@ -6,7 +6,9 @@ import {
   checkConflictsByScan,
   compareCustomers,
   matchThresholds,
+  namedAccountAsKnown,
   prepareCustomer,
+  registrationAsKnown,
   type KnownCustomerRecord,
 } from '../conflicts.ts';
 import {
@@ -384,5 +386,49 @@ describe('edit distance', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('a registration as a known customer', () => {
+  const registration = {
+    id: 'reg-1',
+    customerName: 'Nordwind Logistik GmbH',
+    customerDomain: 'nordwind-logistik.de',
+    customerContactEmail: 'ops@nordwind-logistik.de',
+    customerCountry: 'DE',
+    partner: 'partner-b',
+    status: 'approved' as const,
+    submittedAt: '2026-10-01T10:00:00.000Z',
+    protectionEndsAt: '2026-12-30T10:00:00.000Z',
+  };
+
+  it('is checked for the same customer it holds, and never conflicts with itself', () => {
+    const index = knownCustomersIndex(registrationAsKnown(registration));
+    assert.equal(checkConflict(index, registrationAsKnown(registration), now).verdict, 'none');
+    const rival = {
+      ...registration,
+      id: 'reg-2',
+      partner: 'partner-a',
+      status: 'submitted' as const,
+      submittedAt: now,
+    };
+    assert.equal(checkConflict(index, registrationAsKnown(rival), now).verdict, 'conflict');
+  });
+
+  it('reads a named account’s name and web site as the customer’s', () => {
+    const account = namedAccountAsKnown({
+      id: 'na-1',
+      name: 'Nordwind Logistik GmbH',
+      customerDomain: null,
+      website: 'https://nordwind-logistik.de',
+      country: 'DE',
+      reservedUntil: null,
+      accountOwner: 'u-seller',
+    });
+    assert.deepEqual(
+      [account.customerName, account.customerDomain, account.customerCountry],
+      ['Nordwind Logistik GmbH', 'https://nordwind-logistik.de', 'DE'],
+    );
+    assert.equal(checkConflict(knownCustomersIndex(account), subject, now).verdict, 'conflict');
   });
 });

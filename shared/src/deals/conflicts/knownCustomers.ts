@@ -1,4 +1,5 @@
 /** What conflict detection compares: a customer's description, the known customers (records that can hold one) and the subject checked. */
+import type { DealRegistration, NamedAccount } from '../../generated/types.ts';
 import type { RegistrationStatus } from '../lifecycle.ts';
 
 export type ConflictVerdict = 'none' | 'possible' | 'conflict';
@@ -42,4 +43,55 @@ export interface ConflictSubject extends CustomerDescription {
   id: string;
   partner?: string | null;
   submittedAt?: string | null;
+}
+
+/**
+ * A registration as conflict detection sees it, both as a known customer and as the subject of its own
+ * check (a subject is read for its customer, partner and submittedAt): one builder, so what a
+ * registration holds and what it is checked for are the same fields.
+ */
+export function registrationAsKnown(
+  registration: Pick<
+    DealRegistration,
+    | 'id'
+    | 'customerName'
+    | 'customerDomain'
+    | 'customerContactEmail'
+    | 'customerCountry'
+    | 'partner'
+    | 'status'
+    | 'submittedAt'
+    | 'protectionEndsAt'
+  >,
+): KnownCustomerRecord & ConflictSubject {
+  return {
+    id: registration.id,
+    kind: 'registration',
+    customerName: registration.customerName,
+    customerDomain: registration.customerDomain,
+    customerContactEmail: registration.customerContactEmail,
+    customerCountry: registration.customerCountry,
+    partner: registration.partner,
+    status: registration.status,
+    submittedAt: registration.submittedAt,
+    protectionEndsAt: registration.protectionEndsAt,
+  };
+}
+
+/** A named account reserves its customer to the direct team: its name and web site are the customer's. */
+export function namedAccountAsKnown(
+  account: Pick<
+    NamedAccount,
+    'id' | 'name' | 'customerDomain' | 'website' | 'country' | 'reservedUntil' | 'accountOwner'
+  >,
+): KnownCustomerRecord {
+  return {
+    id: account.id,
+    kind: 'namedAccount',
+    customerName: account.name,
+    customerDomain: account.customerDomain ?? account.website,
+    customerCountry: account.country,
+    reservedUntil: account.reservedUntil,
+    accountOwner: account.accountOwner,
+  };
 }
