@@ -3,10 +3,10 @@
  * server's app, the `prm` command line, the test stores): the store audits every change without
  * knowing who else acts on it, and refuses to audit before this ran (store/auditHooks.ts).
  */
-import { registerCustomerLock } from './deals/customerLock.ts';
+import { registerKnownCustomersLock } from './deals/knownCustomersLock.ts';
 import { registerOutbox } from './webhooks/outbox.ts';
 
 export function registerBusinessHooks(): void {
-  registerCustomerLock();
+  registerKnownCustomersLock();
   registerOutbox();
 }

@@ -1,73 +1,44 @@
 /**
- * The known world a registration is checked against, kept in the core's conflict index in memory and
+ * The known customers a registration is checked against, kept in the core's conflict index in memory and
  * brought up to date from the audit log before every check: the audit log records every committed
  * change in order, so reading it past the last entry seen is an exact change feed, whichever way the
  * record changed (API, action, import, job). One index per store.
  */
 import { sql } from 'kysely';
 import { createConflictIndex, removeRecord, upsertRecord, type ConflictIndex } from '@prm/core/deals/conflictIndex';
-import type { KnownCustomerRecord } from '@prm/core/deals/conflicts';
+import { namedAccountAsKnown, registrationAsKnown, type KnownCustomerRecord } from '@prm/core/deals/conflicts';
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
-import type { DealRegistration, NamedAccount } from '@prm/core/generated/types';
 import type { Tx } from '../store/repository.ts';
 import { onTransactionFailure } from '../store/groupCommit.ts';
 import { runPrepared } from '../store/statements.ts';
 import type { Db } from '../store/database.ts';
 import { fromRow, recordInAudit, recordOf } from '../store/records.ts';
-import { serializedObjects } from './customerLock.ts';
+import { knownCustomerObjects } from './knownCustomersLock.ts';
 
 /** Registrations in these states hold (or claim) their customer. */
 const holdingStatuses = ['submitted', 'in_review', 'approved', 'converted'];
-/** Their writes are serialized (customerLock.ts), so audit ids for them arrive in commit order. */
-const watched = serializedObjects;
 const registrationObject = objectNamed(prmObjects, 'dealRegistration');
 const namedAccountObject = objectNamed(prmObjects, 'namedAccount');
 
-export function registrationAsKnown(registration: DealRegistration): KnownCustomerRecord {
-  return {
-    id: registration.id,
-    kind: 'registration',
-    customerName: registration.customerName,
-    customerDomain: registration.customerDomain,
-    customerContactEmail: registration.customerContactEmail,
-    customerCountry: registration.customerCountry,
-    partner: registration.partner,
-    status: registration.status,
-    submittedAt: registration.submittedAt,
-    protectionEndsAt: registration.protectionEndsAt,
-  };
-}
-
-export function namedAccountAsKnown(account: NamedAccount): KnownCustomerRecord {
-  return {
-    id: account.id,
-    kind: 'namedAccount',
-    customerName: account.name,
-    customerDomain: account.customerDomain ?? account.website,
-    customerCountry: account.country,
-    reservedUntil: account.reservedUntil,
-    accountOwner: account.accountOwner,
-  };
-}
-
-interface World {
+/** The index of one store and how far along the audit log it is. */
+interface KnownCustomers {
   index: ConflictIndex;
   lastAuditId: number;
   loaded: boolean;
 }
 
-const worlds = new WeakMap<Db, World>();
+const knownCustomersOfStore = new WeakMap<Db, KnownCustomers>();
 
-function worldOf(tx: Tx): World {
+function knownCustomersOf(tx: Tx): KnownCustomers {
   const key = tx.root ?? tx.db;
-  let world = worlds.get(key);
-  if (!world) {
-    world = { index: createConflictIndex(), lastAuditId: 0, loaded: false };
-    worlds.set(key, world);
+  let known = knownCustomersOfStore.get(key);
+  if (!known) {
+    known = { index: createConflictIndex(), lastAuditId: 0, loaded: false };
+    knownCustomersOfStore.set(key, known);
     // The index may have read a failed transaction's own entries; it is loaded again from the store.
-    onTransactionFailure(key, () => worlds.delete(key));
+    onTransactionFailure(key, () => knownCustomersOfStore.delete(key));
   }
-  return world;
+  return known;
 }
 
 async function latestAuditId(tx: Tx): Promise<number> {
@@ -85,38 +56,38 @@ function knownAs(object: string, record: object): KnownCustomerRecord | null {
   return holdingStatuses.includes(registration.status) ? registrationAsKnown(registration) : null;
 }
 
-async function fullLoad(tx: Tx, world: World): Promise<void> {
+async function fullLoad(tx: Tx, known: KnownCustomers): Promise<void> {
   // Read the feed position first: whatever commits during the load is applied again by the next sync.
-  world.lastAuditId = await latestAuditId(tx);
-  world.index = createConflictIndex();
+  known.lastAuditId = await latestAuditId(tx);
+  known.index = createConflictIndex();
   const registrations = await tx.db
     .selectFrom('deal_registration')
     .selectAll()
     .where('status', 'in', holdingStatuses)
     .execute();
-  for (const row of registrations) upsertRecord(world.index, registrationAsKnown(fromRow(registrationObject, row)));
+  for (const row of registrations) upsertRecord(known.index, registrationAsKnown(fromRow(registrationObject, row)));
   const accounts = await tx.db.selectFrom('named_account').selectAll().execute();
-  for (const row of accounts) upsertRecord(world.index, namedAccountAsKnown(fromRow(namedAccountObject, row)));
-  world.loaded = true;
+  for (const row of accounts) upsertRecord(known.index, namedAccountAsKnown(fromRow(namedAccountObject, row)));
+  known.loaded = true;
 }
 
 /** The conflict index for this store, up to date with every committed change. */
 export async function knownCustomers(tx: Tx): Promise<ConflictIndex> {
-  const world = worldOf(tx);
-  if (!world.loaded) {
-    await fullLoad(tx, world);
-    return world.index;
+  const known = knownCustomersOf(tx);
+  if (!known.loaded) {
+    await fullLoad(tx, known);
+    return known.index;
   }
   // A range of the primary key (cheap whatever the log's size); the record itself is read from the
   // entry's `after`, the record as that change left it, so catching up costs one statement.
-  const { rows: changes } = await runPrepared(tx, 'conflict-feed', [world.lastAuditId], (db, [after]) =>
+  const { rows: changes } = await runPrepared(tx, 'conflict-feed', [known.lastAuditId], (db, [after]) =>
     db
       .selectFrom('audit_log')
       .select([
         'id',
         'object',
         'record_id',
-        sql<unknown>`case when ${sql.ref('object')} in (${sql.join(watched.map((name) => sql.lit(name)))}) then ${sql.ref('after')} end`.as(
+        sql<unknown>`case when ${sql.ref('object')} in (${sql.join(knownCustomerObjects.map((name) => sql.lit(name)))}) then ${sql.ref('after')} end`.as(
           'after',
         ),
       ])
@@ -126,23 +97,23 @@ export async function knownCustomers(tx: Tx): Promise<ConflictIndex> {
   // The latest state of each record changed since the last check (entries are in commit order).
   const latest = new Map<string, KnownCustomerRecord | null>();
   for (const change of changes) {
-    world.lastAuditId = Math.max(world.lastAuditId, Number(change.id));
+    known.lastAuditId = Math.max(known.lastAuditId, Number(change.id));
     const object = String(change.object);
-    if (!watched.includes(object)) continue;
+    if (!knownCustomerObjects.includes(object)) continue;
     const entry = recordInAudit(change.after);
     // Entries that note something about a record without changing it (a reminder sent) carry no
     // record; a deletion carries none either, and has no `after` at all.
     if (entry === 'note') continue;
     latest.set(change.record_id, entry === 'deleted' ? null : knownAs(object, entry));
   }
-  for (const [id, known] of latest) {
-    if (known) upsertRecord(world.index, known);
-    else removeRecord(world.index, id);
+  for (const [id, customer] of latest) {
+    if (customer) upsertRecord(known.index, customer);
+    else removeRecord(known.index, id);
   }
-  return world.index;
+  return known.index;
 }
 
 /** Forget the index (tests, or after a restore): the next check loads it again from the store. */
 export function forgetKnownCustomers(tx: Tx): void {
-  worlds.delete(tx.root ?? tx.db);
+  knownCustomersOfStore.delete(tx.root ?? tx.db);
 }

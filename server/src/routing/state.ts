@@ -9,7 +9,7 @@ import type { CompiledRouting } from '@prm/core/routing/compile';
 import { alignState, initialRoutingState, type RoutingState } from '@prm/core/routing/state';
 import type { Tx } from '../store/repository.ts';
 
-/** An arbitrary constant naming lead routing among the database's advisory locks (see deals/customerLock.ts). */
+/** An arbitrary constant naming lead routing among the database's advisory locks (see deals/knownCustomersLock.ts). */
 const leadRoutingLock = 727_002;
 
 /**

@@ -1,7 +1,7 @@
 /**
  * What else must happen, in the change's own transaction, when a change is audited: the store knows
  * no business, so the concepts that care register here at start-up (registerBusinessHooks in
- * server/src/businessHooks.ts): the webhook outbox for every object, the deals' customer lock for
+ * server/src/businessHooks.ts): the webhook outbox for every object, the deals' known-customers lock for
  * the records the conflict check reads.
  */
 import type { Tx } from './groupCommit.ts';

@@ -1,6 +1,6 @@
 /**
  * The store audits every change knowing no business; the concepts' hooks (registerBusinessHooks) still
- * act in the change's transaction: the webhook outbox for every object, the deals' customer lock for
+ * act in the change's transaction: the webhook outbox for every object, the deals' known-customers lock for
  * the records the conflict check reads.
  */
 import { after, before, describe, it } from 'node:test';
@@ -14,7 +14,7 @@ import { subscribeNowhere } from '../../webhooks/__tests__/subscriber.ts';
 import { audit, findRecord } from '../repository.ts';
 import type { Tx } from '../groupCommit.ts';
 
-/** Whether this transaction holds the deals' customer lock (PostgreSQL's advisory lock 727001). */
+/** Whether this transaction holds the deals' known-customers lock (PostgreSQL's advisory lock 727001). */
 async function holdsCustomerLock(t: Tx): Promise<boolean> {
   if (t.dialect !== 'postgres') return false; // the embedded store serializes every write already
   const held = await sql<{ held: number }>`
@@ -50,13 +50,13 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       return { locked, outbox };
     };
 
-    it('an audited registration change takes the customer lock and writes its webhook event', async () => {
+    it('an audited registration change takes the known-customers lock and writes its webhook event', async () => {
       const { locked, outbox } = await auditUpdate('dealRegistration');
-      assert.equal(locked, dialect === 'postgres', 'the change holds the customer lock');
+      assert.equal(locked, dialect === 'postgres', 'the change holds the known-customers lock');
       assert.deepEqual(outbox, [{ type: 'dealRegistration.updated', status: 'pending' }]);
     });
 
-    it('a partner change writes its event without the customer lock', async () => {
+    it('a partner change writes its event without the known-customers lock', async () => {
       const { locked, outbox } = await auditUpdate('partner');
       assert.equal(locked, false, 'only the conflict check’s records are serialized');
       assert.deepEqual(outbox, [{ type: 'partner.updated', status: 'pending' }]);

@@ -47,17 +47,15 @@ async function goldProgram(h: Harness, protectionDays = 120) {
   return { program, gold };
 }
 
-async function enrol(h: Harness, partnerId: string, program: string, tier: string) {
-  const path = `/api/partners/${partnerId}`;
+/** Changes a record as a channel admin, at its current version. */
+async function update(h: Harness, path: string, changes: Record<string, unknown>) {
   const etag = (await h.call('channelAdmin', 'GET', path)).headers.get('etag')!;
-  const response = await h.call(
-    'channelAdmin',
-    'PATCH',
-    path,
-    { program, tier, status: 'active' },
-    { 'if-match': etag },
-  );
+  const response = await h.call('channelAdmin', 'PATCH', path, changes, { 'if-match': etag });
   assert.equal(response.status, 200, JSON.stringify(response.body));
+}
+
+async function enrol(h: Harness, partnerId: string, program: string, tier: string) {
+  await update(h, `/api/partners/${partnerId}`, { program, tier, status: 'active' });
 }
 
 /** A partner rep of another partner, with a token, straight in the store. */
@@ -304,6 +302,46 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         .where('customer_domain', '=', 'globex.example')
         .execute();
       assert.equal(stored.filter((r) => r.status === 'approved').length, 1);
+    });
+  });
+}
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe(`a program that wants a certification before registering (${dialect})`, () => {
+    let h: Harness;
+    before(async () => {
+      h = await startHarness(dialect);
+      const { program, gold } = await goldProgram(h);
+      await update(h, `/api/programs/${program.id}`, { registrationRequiresCertification: true });
+      for (const side of ['A', 'B'] as const) await enrol(h, h.records[side].get('partner')!, program.id, gold.id);
+      await update(h, `/api/certifications/${h.records.A.get('certification')}`, {
+        status: 'active',
+        expiresOn: '2027-12-31',
+      });
+      await update(h, `/api/certifications/${h.records.B.get('certification')}`, { status: 'revoked' });
+    });
+    after(() => h.close());
+
+    it('registers for a partner with a current certification, and refuses one whose only one is revoked', async () => {
+      const certified = await h.call(
+        'partnerRep',
+        'POST',
+        '/api/deal-registrations/register',
+        registration('Certified Customer GmbH', 'certified-customer.example'),
+      );
+      assert.equal(certified.status, 201, JSON.stringify(certified.body));
+      const refused = await h.call('channelAdmin', 'POST', '/api/deal-registrations/register', {
+        ...registration('Uncertified Customer GmbH', 'uncertified-customer.example'),
+        partner: h.records.B.get('partner'),
+      });
+      assert.equal(refused.status, 409, JSON.stringify(refused.body));
+      assert.match(refused.body.detail, /requires at least one person at your company to hold a current certification/);
+      const stored = await h.store.db
+        .selectFrom('deal_registration')
+        .select('id')
+        .where('customer_domain', '=', 'uncertified-customer.example')
+        .execute();
+      assert.deepEqual(stored, [], 'nothing is written');
     });
   });
 }

@@ -10,8 +10,9 @@ import type { DealRegistration } from '@prm/core/generated/types';
 import { expiryDue, remindersDue, type RegistrationPolicy } from '@prm/core/deals/policy';
 import { transitionRegistration } from '@prm/core/deals/lifecycle';
 import { audit, findRecord, writeUpdate, type Tx } from '../store/repository.ts';
-import { policyFor, scheduleProtectionTimers } from '../actions/deals.ts';
-import type { Job, JobHandler } from './queue.ts';
+import type { Job, JobHandler } from '../jobs/queue.ts';
+import { programOfPartner } from './programOfPartner.ts';
+import { scheduleProtectionTimers } from './protection.ts';
 
 const registrations = objectNamed(prmObjects, 'dealRegistration');
 
@@ -28,7 +29,7 @@ async function timedWindow(tx: Tx, job: Job): Promise<TimedWindow | null> {
   const registration = await findRecord(tx, registrations, String(job.payload.registration));
   if (!registration) return null;
   if (registration.status !== 'approved' || registration.protectionEndsAt !== job.payload.protectionEndsAt) return null;
-  const { policy } = await policyFor(tx, registration.partner);
+  const { policy } = await programOfPartner(tx, registration.partner);
   return { registration, policy };
 }
 
@@ -100,7 +101,7 @@ export const registrationProtection: JobHandler = async (tx, job, now) => {
   await scheduleProtectionTimers(tx, now, window.registration, window.policy);
 };
 
-export const dealJobHandlers: Record<string, JobHandler> = {
+export const jobHandlers: Record<string, JobHandler> = {
   'registration-protection': registrationProtection,
   'registration-expiry': registrationExpiry,
   'registration-reminder': registrationReminder,
