@@ -36,6 +36,20 @@ const registrationForm = inputValidators.dealRegistration
 
 const reasonBody = z.strictObject({ reason: z.string().max(2000, 'must be at most 2000 characters').optional() });
 
+/** A manager's decision on a registration, with the reason the partner reads. */
+function decision(name: 'approve' | 'reject', to: 'approved' | 'rejected', summary: string) {
+  return recordAction({
+    object: 'dealRegistration',
+    name,
+    summary,
+    roles: rolesThatMay(name),
+    body: reasonBody,
+    // The rules name the reason as stored; the client sent it as `reason`.
+    bodyFields: { decisionReason: 'reason' },
+    run: (context, record, body) => moveRegistration(context, record, to, { reason: body.reason }),
+  });
+}
+
 export const actions = [
   collectionAction({
     object: 'dealRegistration',
@@ -62,24 +76,12 @@ export const actions = [
     roles: rolesThatMay('startReview'),
     run: (context, record) => moveRegistration(context, record, 'in_review'),
   }),
-  recordAction({
-    object: 'dealRegistration',
-    name: 'approve',
-    summary: 'Approve a registration; protection starts now for the tier’s window (a possible conflict needs a reason)',
-    roles: rolesThatMay('approve'),
-    body: reasonBody,
-    bodyFields: { decisionReason: 'reason' },
-    run: (context, record, body) => moveRegistration(context, record, 'approved', { reason: body.reason }),
-  }),
-  recordAction({
-    object: 'dealRegistration',
-    name: 'reject',
-    summary: 'Reject a registration, with the reason the partner will read',
-    roles: rolesThatMay('reject'),
-    body: reasonBody,
-    bodyFields: { decisionReason: 'reason' },
-    run: (context, record, body) => moveRegistration(context, record, 'rejected', { reason: body.reason }),
-  }),
+  decision(
+    'approve',
+    'approved',
+    'Approve a registration; protection starts now for the tier’s window (a possible conflict needs a reason)',
+  ),
+  decision('reject', 'rejected', 'Reject a registration, with the reason the partner will read'),
   recordAction({
     object: 'dealRegistration',
     name: 'withdraw',
