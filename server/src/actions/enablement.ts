@@ -11,7 +11,7 @@ import { completeInPortal } from '@prm/core/enablement/completions';
 import { certificationEarned } from '@prm/core/enablement/certifications';
 import { recordAction } from '../http/actions.ts';
 import { createRecord, findRecord } from '../store/repository.ts';
-import { programRules } from './metrics.ts';
+import { systemActor } from '../auth/policy.ts';
 
 const object = <Name extends ObjectName>(name: Name) => objectNamed(prmObjects, name);
 
@@ -34,7 +34,7 @@ export const actions = [
       // The certification is the program's to grant, so it is created with the rules' rights: partner
       // users may read certifications but never write one themselves.
       const certification = earned
-        ? await createRecord(tx, now, programRules, object('certification'), { ...earned })
+        ? await createRecord(tx, now, systemActor('certification-grant'), object('certification'), { ...earned })
         : null;
       return {
         changes: {

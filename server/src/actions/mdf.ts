@@ -17,8 +17,7 @@ import { decideFundRequest, submitFundRequest } from '@prm/core/mdf/fundRequests
 import { approveFundClaim, payFundClaim, rejectFundClaim, submitFundClaim } from '@prm/core/mdf/fundClaims';
 import { collectionAction, recordAction } from '../http/actions.ts';
 import { inputValidators } from '@prm/core/generated/validators';
-import { roleDefinitions } from '@prm/core/schema/roles';
-import type { Actor } from '../auth/policy.ts';
+import { isPartnerUser, type Actor } from '../auth/policy.ts';
 import {
   createRecord,
   findRecord,
@@ -359,7 +358,7 @@ export const actions = [
     }),
     async run({ tx, actor, now }, body) {
       const request = await getReferencedRecord(tx, actor, object('fundRequest'), body.fundRequest, 'fundRequest');
-      if (roleDefinitions[actor.role].isPartnerUser && request.partner !== actor.partnerId) {
+      if (isPartnerUser(actor) && request.partner !== actor.partnerId) {
         throw new ValidationError([{ field: 'fundRequest', message: 'must be one of your own fund requests' }]);
       }
       const claim = await createRecord(

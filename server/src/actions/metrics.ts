@@ -9,7 +9,6 @@ import { z } from 'zod';
 import { DateTime } from 'luxon';
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import type { ObjectName } from '@prm/core/schema/validate';
-import { roleDefinitions } from '@prm/core/schema/roles';
 import { ValidationError } from '@prm/core/errors';
 import type { Certification, FundClaim, FundRequest, MdfBudget, Partner, Program } from '@prm/core/generated/types';
 import {
@@ -25,7 +24,7 @@ import { planActualsFrom, planProgress } from '@prm/core/planning/progress';
 import { quarterlyReview } from '@prm/core/planning/businessReview';
 import { quarterPeriod } from '@prm/core/metrics/periods';
 import { collectionAction, recordAction } from '../http/actions.ts';
-import type { Actor } from '../auth/policy.ts';
+import { isPartnerUser, systemActor } from '../auth/policy.ts';
 import {
   findRecord,
   getReferencedRecord,
@@ -41,19 +40,9 @@ const managers = ['channelAdmin', 'channelManager'] as const;
 const vendorRoles = ['channelAdmin', 'channelManager', 'salesRep'] as const;
 
 /**
- * The program's rules acting on their own account: reading across partners for an aggregate the person
- * was already authorised to see (budgets, every partner's deals), and creating what a rule grants
- * (a certification). A person's own changes are always written as that person.
+ * Every record matching `where`, page by page (the repository caps a page at 200), across partners:
+ * for an aggregate the person was already authorised to see (budgets, every partner's deals).
  */
-export const programRules: Actor = {
-  userId: 'system',
-  name: 'PRM rules',
-  email: 'system@prm.invalid',
-  role: 'channelAdmin',
-  partnerId: null,
-};
-
-/** Every record matching `where`, page by page (the repository caps a page at 200). */
 export async function listAll<Name extends ObjectName>(
   tx: Tx,
   objectName: Name,
@@ -62,7 +51,11 @@ export async function listAll<Name extends ObjectName>(
   const all: RecordOf<Name>[] = [];
   let after: string | undefined;
   do {
-    const page = await listRecords(tx, programRules, object(objectName), { where, after, limit: 200 });
+    const page = await listRecords(tx, systemActor('program-records'), object(objectName), {
+      where,
+      after,
+      limit: 200,
+    });
     all.push(...page.records);
     after = page.next ?? undefined;
   } while (after);
@@ -212,8 +205,7 @@ export const actions = [
     roles: ['channelAdmin', 'channelManager', 'salesRep', 'partnerAdmin', 'partnerRep'],
     body: z.object({ ...periodQuery, partner: z.string().max(64).optional() }),
     async run({ tx, actor }, query) {
-      const isPartnerUser = roleDefinitions[actor.role].isPartnerUser;
-      const partnerId = query.partner ?? (isPartnerUser ? (actor.partnerId ?? undefined) : undefined);
+      const partnerId = query.partner ?? (isPartnerUser(actor) ? (actor.partnerId ?? undefined) : undefined);
       if (!partnerId) throw new ValidationError([{ field: 'partner', message: 'is required: the partner’s id' }]);
       // Another partner is one a partner user cannot see, exactly as with its records.
       await getReferencedRecord(tx, actor, object('partner'), partnerId, 'partner');

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { sql, type NotNull } from 'kysely';
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
-import { roleDefinitions } from '@prm/core/schema/roles';
+import { isPartnerUser } from '../auth/policy.ts';
 import { ValidationError } from '@prm/core/errors';
 import { collectionAction } from '../http/actions.ts';
 import { getReferencedRecord } from '../store/repository.ts';
@@ -21,7 +21,7 @@ export const actions = [
     roles: ['channelAdmin', 'channelManager', 'salesRep', 'partnerAdmin', 'partnerRep'],
     body: z.object({ partner: z.string().max(64).optional() }),
     async run({ tx, actor, now }, query) {
-      const partnerId = query.partner ?? (roleDefinitions[actor.role].isPartnerUser ? actor.partnerId : undefined);
+      const partnerId = query.partner ?? (isPartnerUser(actor) ? actor.partnerId : undefined);
       if (!partnerId)
         throw new ValidationError([
           { field: 'partner', message: 'is required: the id of the partner whose dashboard to show' },

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { declineReasons } from '@prm/core/routing/rules';
-import { roleDefinitions } from '@prm/core/schema/roles';
+import { isPartnerUser } from '../auth/policy.ts';
 import { collectionAction, recordAction } from '../http/actions.ts';
 import { storedChainProblems } from '../routing/ruleChecks.ts';
 import { acceptLeadOffer, declineLeadOffer, decisionSummary, routeNewLead } from '../routing/leadRouting.ts';
@@ -75,7 +75,7 @@ export const actions = [
     async run(context, offer, body) {
       const persisted = await declineLeadOffer(context, offer, body.declineReason, body.declineNote ?? null);
       // Where the lead went next is another partner's business.
-      const partnerView = roleDefinitions[context.actor.role].isPartnerUser;
+      const partnerView = isPartnerUser(context.actor);
       return { changes: persisted.own, ...(partnerView ? {} : { result: decisionSummary(persisted) }) };
     },
   }),

@@ -16,6 +16,7 @@ import { proposeTier, type TierProposal } from '@prm/core/tiers/proposals';
 import { decideTierProposal } from '@prm/core/tiers/approval';
 import { simulateCriteria } from '@prm/core/tiers/simulation';
 import { collectionAction, recordAction } from '../http/actions.ts';
+import { systemActor } from '../auth/policy.ts';
 import { audit, type Tx } from '../store/repository.ts';
 import { gatherProgramRecords, listAll } from './metrics.ts';
 
@@ -129,7 +130,7 @@ export async function recordEvaluations(tx: Tx, now: Date, evaluations: readonly
     await audit(
       tx,
       now,
-      null,
+      systemActor('tier-evaluation'),
       partnerObject,
       evaluation.partner,
       evaluation.proposal ? evaluationAuditAction : `${evaluationAuditAction}-failed`,

@@ -18,6 +18,39 @@ export interface Actor {
   role: Role;
   /** The partner a partner user belongs to; null for the vendor's own people. */
   partnerId: string | null;
+  /** Set when no person acts but the program itself, saying why (see systemActor). */
+  system?: SystemReason;
+}
+
+/**
+ * Why the program acts on its own account rather than as a person: a form sent without signing in,
+ * a timer, or a rule that writes what no person may (an offer to another partner, a certification).
+ */
+export type SystemReason =
+  | 'public-form'
+  | 'lead-routing'
+  | 'offer-timeout'
+  | 'program-records'
+  | 'certification-grant'
+  | 'certification-reminder'
+  | 'tier-evaluation'
+  | 'conflict-check'
+  | 'auto-approval'
+  | 'protection-expiry';
+
+/**
+ * The program acting for `reason`, with the program administration's rights. Its audit entries have
+ * the role `system` and the id `system:<reason>`, so the log tells which rule wrote a change.
+ */
+export function systemActor(reason: SystemReason): Actor {
+  return {
+    userId: `system:${reason}`,
+    name: `PRM (${reason})`,
+    email: 'system@prm.invalid',
+    role: 'channelAdmin',
+    partnerId: null,
+    system: reason,
+  };
 }
 
 export type Operation = 'read' | 'create' | 'edit' | 'delete';

@@ -87,15 +87,6 @@ export function collectionAction<Body, const Name extends ObjectName>(
   return { ...action, on: 'collection' };
 }
 
-/** Who public actions act as: audited as the system, with the rights of the program's administration. */
-export const systemActor: Actor = {
-  userId: 'system',
-  name: 'PRM (public form)',
-  email: 'system@prm.invalid',
-  role: 'channelAdmin',
-  partnerId: null,
-};
-
 export function requireRole(actor: Actor, action: ActionDefinition): void {
   if (!action.roles.includes(actor.role)) {
     const object = objectNamed(prmObjects, action.object);

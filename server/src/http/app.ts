@@ -7,15 +7,7 @@ import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
-import {
-  inBodyTerms,
-  loadActions,
-  parseBody,
-  requireRole,
-  systemActor,
-  type ActionDefinition,
-  type Created,
-} from './actions.ts';
+import { inBodyTerms, loadActions, parseBody, requireRole, type ActionDefinition, type Created } from './actions.ts';
 import { restCollection } from '@prm/core/hosts/rest';
 import { ValidationError } from '@prm/core/errors';
 import type { Store } from '../store/database.ts';
@@ -29,7 +21,7 @@ import {
   VersionConflictError,
   writeUpdate,
 } from '../store/repository.ts';
-import { ForbiddenError, redact, requireChannelAdmin, type Actor } from '../auth/policy.ts';
+import { ForbiddenError, redact, requireChannelAdmin, systemActor, type Actor } from '../auth/policy.ts';
 import {
   actorForSession,
   actorForToken,
@@ -409,7 +401,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         method: action.method,
         url: `${base}/${action.name}`,
         handler: async (request, reply) => {
-          const actor = action.public ? systemActor : requireActor(request);
+          const actor = action.public ? systemActor('public-form') : requireActor(request);
           if (!action.public) requireRole(actor, action);
           const body = parseBody(action, action.method === 'GET' ? request.query : request.body);
           const answer =

@@ -8,9 +8,8 @@ import { Readable } from 'node:stream';
 import { DateTime } from 'luxon';
 import { stringify } from 'csv-stringify';
 import { ValidationError } from '@prm/core/errors';
-import { roleDefinitions } from '@prm/core/schema/roles';
 import { computeMetrics, totalNames, type Period, type Scorecard } from '@prm/core/metrics/programMetrics';
-import { ForbiddenError, type Actor } from '../auth/policy.ts';
+import { ForbiddenError, isPartnerUser, type Actor } from '../auth/policy.ts';
 import { gatherProgramRecords } from '../actions/metrics.ts';
 import type { Store } from '../store/database.ts';
 import type { Tx } from '../store/repository.ts';
@@ -139,13 +138,13 @@ function rowsOf(scorecard: Scorecard, partnerName: string, label: string, curren
  */
 export async function metricRows(store: Store, actor: Actor, query: MetricsQuery): Promise<MetricRow[]> {
   const periods = periodsOf(query);
-  const isPartnerUser = roleDefinitions[actor.role].isPartnerUser;
-  if (isPartnerUser && !actor.partnerId)
+  const partnerUser = isPartnerUser(actor);
+  if (partnerUser && !actor.partnerId)
     throw new ForbiddenError('You belong to no partner, so there is nothing to export.');
   const tx: Tx = { db: store.db, dialect: store.dialect, root: store.db };
   const records = await gatherProgramRecords(tx, {
     program: query.program,
-    partner: isPartnerUser ? actor.partnerId! : undefined,
+    partner: partnerUser ? actor.partnerId! : undefined,
   });
   const names = new Map(records.partners.map((partner) => [partner.id, partner.name]));
   const rows: MetricRow[] = [];

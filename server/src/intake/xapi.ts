@@ -19,14 +19,13 @@ import type { Enrollment, PartnerContact } from '@prm/core/generated/types';
 import { parseStatement, learnerEmail, type XapiStatement } from '@prm/core/enablement/xapi';
 import { ingestStatement } from '@prm/core/enablement/lmsIngest';
 import { actorForToken } from '../auth/identity.ts';
-import { ForbiddenError, type Actor } from '../auth/policy.ts';
+import { ForbiddenError, systemActor, type Actor } from '../auth/policy.ts';
 import type { Doors } from '../http/app.ts';
 import { HttpProblem } from '../http/problems.ts';
 import { createRecord, listRecords, writeUpdate, type Tx } from '../store/repository.ts';
 import { columnFor, fromRow, recordTables } from '../store/records.ts';
 import type { ObjectName } from '@prm/core/schema/validate';
 import { sqlTableName } from '@prm/core/hosts/sql';
-import { programRules } from '../actions/metrics.ts';
 
 const object = <Name extends ObjectName>(name: Name) => objectNamed(prmObjects, name);
 export const xapiVersion = '1.0.3';
@@ -155,14 +154,14 @@ async function candidateLearners(tx: Tx, statement: XapiStatement): Promise<Part
 
 /** Everything ingestStatement needs to place one statement: its course, learners and their enrollments. */
 async function contextFor(tx: Tx, statement: XapiStatement) {
-  const { records: courses } = await listRecords(tx, programRules, object('course'), {
+  const { records: courses } = await listRecords(tx, systemActor('program-records'), object('course'), {
     where: { activityIri: statement.object.id },
     limit: 1,
   });
   const contacts = courses.length ? await candidateLearners(tx, statement) : [];
   const enrollments: Enrollment[] = [];
   for (const contact of contacts) {
-    const { records } = await listRecords(tx, programRules, object('enrollment'), {
+    const { records } = await listRecords(tx, systemActor('program-records'), object('enrollment'), {
       where: { partnerContact: contact.id, course: courses[0].id },
       limit: 1,
     });
@@ -221,7 +220,7 @@ async function recordStatement(
     }
     // The certification is the program's to grant, as for a completion in the portal (actions/enablement.ts).
     if (result.certification) {
-      const certification = await createRecord(tx, now, programRules, object('certification'), {
+      const certification = await createRecord(tx, now, systemActor('certification-grant'), object('certification'), {
         ...result.certification,
       });
       handled.certificationId = certification.id;

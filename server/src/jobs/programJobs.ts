@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { renewalRemindersDue } from '@prm/core/enablement/certifications';
+import { systemActor } from '../auth/policy.ts';
 import { writeUpdate, type Tx } from '../store/repository.ts';
 import { evaluateTiers, recordEvaluations } from '../actions/tiers.ts';
 import { listAll } from '../actions/metrics.ts';
@@ -44,7 +45,7 @@ export const certificationReminder: JobHandler = async (tx, job, now) => {
     await writeUpdate(
       tx,
       now,
-      null,
+      systemActor('certification-reminder'),
       object,
       certification,
       certification.version,

@@ -4,6 +4,7 @@
  * re-timed since it was set does nothing.
  */
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
+import { systemActor } from '../auth/policy.ts';
 import { findRecord } from '../store/repository.ts';
 import { expireLeadOffers, offerTimeoutJob } from '../routing/leadRouting.ts';
 import type { JobHandler } from './queue.ts';
@@ -15,7 +16,7 @@ export const leadOfferTimeout: JobHandler = async (tx, job, now) => {
   if (!offer) return;
   if (offer.status !== 'offered' || Date.parse(offer.respondBy) !== Date.parse(String(job.payload.respondBy))) return;
   // The job is due at the deadline, so the core expires the offer; before it, the core changes nothing.
-  await expireLeadOffers({ tx, now, actor: null }, offer);
+  await expireLeadOffers({ tx, now, actor: systemActor('offer-timeout') }, offer);
 };
 
 export const routingJobHandlers: Record<string, JobHandler> = {

@@ -8,7 +8,6 @@
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { sqlTableName } from '@prm/core/hosts/sql';
 import { ConfigurationError, TransitionError, ValidationError } from '@prm/core/errors';
-import { roleDefinitions } from '@prm/core/schema/roles';
 import type { Lead, LeadOffer as OfferRecord, Program } from '@prm/core/generated/types';
 import { compileRouting, type CompiledRouting } from '@prm/core/routing/compile';
 import {
@@ -24,7 +23,7 @@ import {
 import type { RouteDecision } from '@prm/core/routing/route';
 import type { DeclineReason } from '@prm/core/routing/rules';
 import type { RoutingState } from '@prm/core/routing/state';
-import type { Actor } from '../auth/policy.ts';
+import { isPartnerUser, systemActor, type Actor } from '../auth/policy.ts';
 import { createRecord, findRecord, writeUpdate, type Tx } from '../store/repository.ts';
 import { columnFor, fieldValue, fromRow, recordTables } from '../store/records.ts';
 import { scheduleJob } from '../jobs/queue.ts';
@@ -44,23 +43,11 @@ const partners = objectNamed(prmObjects, 'partner');
 
 export const offerTimeoutJob = 'lead-offer-timeout';
 
-/**
- * Who creates the records the rules make when no vendor person acts: a timer, or a partner whose
- * decline re-routes the lead (a partner user may not create another partner's offer).
- */
-export const routingActor: Actor = {
-  userId: 'system',
-  name: 'PRM lead routing',
-  email: 'system@prm.invalid',
-  role: 'channelAdmin',
-  partnerId: null,
-};
-
 export interface RoutingContext {
   tx: Tx;
   now: Date;
-  /** The person acting, for the audit log; null for a timer. */
-  actor: Actor | null;
+  /** Who acts, for the audit log: a person, or the system for a timer (systemActor('offer-timeout')). */
+  actor: Actor;
 }
 
 interface LoadedLead {
@@ -251,8 +238,8 @@ async function persistStep(
   }
 
   const decision = after.decisions.at(-1) ?? null;
-  // A partner user may not create another partner's offer; the rules do, as the routing actor.
-  const creator = actor && !roleDefinitions[actor.role].isPartnerUser ? actor : routingActor;
+  // A partner user may not create another partner's offer; the rules do, on the program's account.
+  const creator = isPartnerUser(actor) ? systemActor('lead-routing') : actor;
   const created: OfferRecord[] = [];
   for (const offer of after.offers.slice(loaded.offers.length)) {
     const record = await createRecord(

@@ -131,7 +131,7 @@ export async function auditChange(
   const entry = {
     at: at.toISOString(),
     actor_id: actor?.userId ?? null,
-    actor_role: actor?.role ?? 'system',
+    actor_role: actor === null || actor.system ? 'system' : actor.role,
     object,
     record_id: recordId,
     action,

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
+import { auditAuthors, startHarness, type Harness } from '../../http/__tests__/harness.ts';
 
 describe('enablement over HTTP', () => {
   let h: Harness;
@@ -51,6 +51,11 @@ describe('enablement over HTTP', () => {
     assert.equal(certification.earnedOn, '2026-11-26');
     assert.equal(certification.expiresOn, '2028-11-26');
     assert.equal(certification.partner, h.records.A.get('partner'));
+    assert.deepEqual(
+      await auditAuthors(h, [certification.id]),
+      [[certification.id, 'create', 'system:certification-grant']],
+      'the program grants it, not the learner',
+    );
 
     const again = await h.call('partnerAdmin', 'POST', path, { score: 99 });
     assert.equal(again.status, 200);

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
+import { auditAuthors, startHarness, type Harness } from '../../http/__tests__/harness.ts';
 
 const application = {
   companyName: 'Brightline Systems GmbH',
@@ -35,6 +35,11 @@ describe('onboarding over HTTP', () => {
     const stored = await h.call('channelManager', 'GET', `/api/partner-applications/${response.body.record.id}`);
     assert.equal(stored.body.status, 'submitted');
     assert.ok(stored.body.fitScore > 50, `fit score ${stored.body.fitScore}`);
+    assert.deepEqual(
+      await auditAuthors(h, [response.body.record.id]),
+      [[response.body.record.id, 'create', 'system:public-form']],
+      'no person sent it: the system did, for the public form',
+    );
   });
 
   it('refuses an application that sets its own score or status, naming the fields', async () => {

@@ -91,6 +91,7 @@ describe('program jobs: daily tier evaluation and certification reminders', () =
     await runDue();
     const reminders = (await auditOf(due.id)).filter((entry) => entry.action === 'renewal-reminder');
     assert.equal(reminders.length, 1, 'a second run the same day sends nothing');
+    assert.deepEqual([reminders[0].actorRole, reminders[0].actorId], ['system', 'system:certification-reminder']);
   });
 
   it('keeps proposals in the audit log and downgrades only after the grace period', async () => {
@@ -102,6 +103,7 @@ describe('program jobs: daily tier evaluation and certification reminders', () =
     await scheduleJob(tx(), clock, { kind: 'tier-evaluation', runAt: clock, payload: {} });
     assert.deepEqual(await runDue(), [['tier-evaluation', 'done']]);
     const first = (await auditOf(falling)).find((entry) => entry.action === 'tier-evaluation')!;
+    assert.deepEqual([first.actorRole, first.actorId], ['system', 'system:tier-evaluation']);
     assert.equal(first.after.action, 'keep');
     assert.equal(first.after.belowCriteriaSince, clock.toISOString());
     assert.equal(first.after.measured.wonDeals, 0);

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
+import { auditAuthors, auditEntries, startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { createApiToken, createUser } from '../../auth/identity.ts';
 import { startJobRunner } from '../../jobs/queue.ts';
 import { routingJobHandlers } from '../../jobs/routingJobs.ts';
@@ -105,12 +105,7 @@ async function openOffer(h: Harness, lead: string): Promise<any> {
 
 /** The outgoing webhook event types the audit entries of these records give, in order (webhooks/events.ts). */
 async function eventTypes(h: Harness, recordIds: string[]): Promise<string[]> {
-  const rows = await h.store.db
-    .selectFrom('audit_log')
-    .select(['object', 'action', 'before', 'after'])
-    .where('record_id', 'in', recordIds)
-    .orderBy('id')
-    .execute();
+  const rows = await auditEntries(h, recordIds);
   const parsed = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
   return rows.map((row) =>
     eventTypeOf({ object: row.object, action: row.action, before: parsed(row.before), after: parsed(row.after) }),
@@ -386,6 +381,31 @@ describe('lead routing over HTTP (sqlite)', () => {
       .where('action', '=', 'expire')
       .execute();
     assert.equal(audit.length, 1);
+  });
+
+  it('audits what the rules do on their own account as the system, naming why', async () => {
+    const lead = await newLead(h, 'Bosch Rexroth AG');
+    await route(h, p.program, lead);
+    const first = await openOffer(h, lead);
+    const declined = await h.callAs(by(p.de, first.partner).token, 'POST', `/api/lead-offers/${first.id}/decline`, {
+      declineReason: 'no_capacity',
+    });
+    assert.equal(declined.status, 200, JSON.stringify(declined.body));
+    const second = await openOffer(h, lead);
+    const runner = startJobRunner(h.store, routingJobHandlers, () => new Date(Date.parse(second.respondBy) + 1), 0);
+    assert.ok((await runner.tick()) >= 1);
+    const named = (id: string) => (id === first.id ? 'first' : 'second');
+    assert.deepEqual(
+      (await auditAuthors(h, [first.id, second.id])).map(([id, action, who]) => [named(id), action, who]),
+      [
+        ['first', 'create', 'a channelManager'],
+        // A partner may not create another partner's offer: the re-route does, on the program's account
+        // (before the action's own record, the declined offer, is written).
+        ['second', 'create', 'system:lead-routing'],
+        ['first', 'decline', 'a partnerRep'],
+        ['second', 'expire', 'system:offer-timeout'],
+      ],
+    );
   });
 
   it('offers a round to several partners in claim mode; the first to accept wins', async () => {

@@ -135,3 +135,20 @@ export async function startHarness(
 
 export const ownerOf = (object: PrmObject, record: Record<string, unknown>): unknown =>
   object.partnerField === 'id' ? record.id : object.partnerField ? record[object.partnerField] : undefined;
+
+/** The audit entries of these records, oldest first, as stored. */
+export function auditEntries(h: Harness, recordIds: string[]) {
+  return h.store.db.selectFrom('audit_log').selectAll().where('record_id', 'in', recordIds).orderBy('id').execute();
+}
+
+/**
+ * Who wrote each audit entry of these records, oldest first, as [record id, action, who]: who is
+ * `system:<reason>` for the program acting on its own account, `a <role>` for a person.
+ */
+export async function auditAuthors(h: Harness, recordIds: string[]): Promise<Array<[string, string, string]>> {
+  return (await auditEntries(h, recordIds)).map((row) => [
+    row.record_id,
+    row.action,
+    row.actor_role === 'system' ? String(row.actor_id) : `a ${row.actor_role}`,
+  ]);
+}
