@@ -1,7 +1,7 @@
 /**
  * Every metric per partner and period, as long-format CSV rows for BI tools (one row per partner ×
  * period × metric). The figures come from the same code as the metrics and scorecard endpoints
- * (actions/metrics.ts gatherProgramRecords, core metrics/programMetrics.ts computeMetrics), so a BI
+ * (metrics/programRecords.ts gatherProgramRecords, core metrics/programMetrics.ts computeMetrics), so a BI
  * report and a scorecard never disagree.
  */
 import { Readable } from 'node:stream';
@@ -10,7 +10,7 @@ import { stringify } from 'csv-stringify';
 import { ValidationError } from '@prm/core/errors';
 import { computeMetrics, totalNames, type Period, type Scorecard } from '@prm/core/metrics/programMetrics';
 import { ForbiddenError, isPartnerUser, type Actor } from '../auth/policy.ts';
-import { gatherProgramRecords } from '../actions/metrics.ts';
+import { gatherProgramRecords } from '../metrics/programRecords.ts';
 import type { Store } from '../store/database.ts';
 import type { Tx } from '../store/repository.ts';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
-import { recordEvaluations } from '../../actions/tiers.ts';
+import { recordEvaluations } from '../../tiers/evaluation.ts';
 import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { audit } from '../../store/repository.ts';
 import { sqliteTestStore } from '../../store/__tests__/stores.ts';

@@ -1,8 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
-import { claimDueJobs, runJob, scheduleJob } from '../../jobs/queue.ts';
-import { nextDailyRun, programJobHandlers } from '../../jobs/programJobs.ts';
+import { claimDueJobs, runJob, scheduleJob } from '../queue.ts';
+import { nextDailyRun } from '../daily.ts';
+import { jobHandlers as tierJobHandlers } from '../../tiers/jobs.ts';
+import { jobHandlers as enablementJobHandlers } from '../../enablement/jobs.ts';
+
+const programJobHandlers = { ...tierJobHandlers, ...enablementJobHandlers };
 
 const start = new Date('2026-11-26T10:00:00.000Z');
 

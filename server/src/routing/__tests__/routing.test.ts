@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { auditAuthors, auditEntries, startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { createApiToken, createUser } from '../../auth/identity.ts';
 import { startJobRunner } from '../../jobs/queue.ts';
-import { routingJobHandlers } from '../../jobs/routingJobs.ts';
+import { jobHandlers as routingJobHandlers } from '../jobs.ts';
 import { eventTypeOf } from '../../webhooks/events.ts';
 
 const start = new Date('2026-11-26T10:00:00Z'); // a Thursday, inside business hours (UTC)

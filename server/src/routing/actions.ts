@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { declineReasons } from '@prm/core/routing/rules';
 import { isPartnerUser } from '../auth/policy.ts';
 import { collectionAction, recordAction } from '../http/actions.ts';
-import { storedChainProblems } from '../routing/ruleChecks.ts';
-import { acceptLeadOffer, declineLeadOffer, decisionSummary, routeNewLead } from '../routing/leadRouting.ts';
+import { storedChainProblems } from './ruleChecks.ts';
+import { acceptLeadOffer, declineLeadOffer, decisionSummary, routeNewLead } from './leadRouting.ts';
 
 const managers = ['channelAdmin', 'channelManager'] as const;
 const partnerUsers = ['partnerAdmin', 'partnerRep'] as const;

@@ -6,8 +6,8 @@
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { systemActor } from '../auth/policy.ts';
 import { findRecord } from '../store/repository.ts';
-import { expireLeadOffers, offerTimeoutJob } from '../routing/leadRouting.ts';
-import type { JobHandler } from './queue.ts';
+import { expireLeadOffers, offerTimeoutJob } from './leadRouting.ts';
+import type { JobHandler } from '../jobs/queue.ts';
 
 const leadOffers = objectNamed(prmObjects, 'leadOffer');
 
@@ -19,6 +19,6 @@ export const leadOfferTimeout: JobHandler = async (tx, job, now) => {
   await expireLeadOffers({ tx, now, actor: systemActor('offer-timeout') }, offer);
 };
 
-export const routingJobHandlers: Record<string, JobHandler> = {
+export const jobHandlers: Record<string, JobHandler> = {
   [offerTimeoutJob]: leadOfferTimeout,
 };

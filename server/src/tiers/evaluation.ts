@@ -1,11 +1,10 @@
 /**
- * Tier evaluation, tier changes and what-if simulation. Evidence is always measured here, from the
- * store, over the trailing twelve months (metrics → tierEvidenceFrom), never taken from the client:
- * a tier change is re-evaluated when it is approved, so a stale or forged proposal cannot be applied.
+ * Tier evaluation: each active partner's evidence measured from the store over the trailing twelve
+ * months (metrics → tierEvidenceFrom), never taken from the client, and the tier the core proposes
+ * for it. Proposals are kept in the audit log, where the grace period below a tier's criteria starts.
  */
-import { z } from 'zod';
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
-import { TransitionError, ValidationError, type FieldProblem } from '@prm/core/errors';
+import { ValidationError, type FieldProblem } from '@prm/core/errors';
 import type { Partner } from '@prm/core/generated/types';
 import { computeMetrics } from '@prm/core/metrics/programMetrics';
 import { trailingTwelveMonths } from '@prm/core/metrics/periods';
@@ -13,14 +12,11 @@ import { mdfCompliance, type ComplianceFinding } from '@prm/core/mdf/compliance'
 import { tierEvidenceFrom } from '@prm/core/tiers/evidence';
 import type { TierEvidence, TierRules } from '@prm/core/tiers/criteria';
 import { proposeTier, type TierProposal } from '@prm/core/tiers/proposals';
-import { decideTierProposal } from '@prm/core/tiers/approval';
-import { simulateCriteria } from '@prm/core/tiers/simulation';
-import { collectionAction, recordAction } from '../http/actions.ts';
 import { systemActor } from '../auth/policy.ts';
 import { audit, type Tx } from '../store/repository.ts';
-import { gatherProgramRecords, listAll } from './metrics.ts';
+import { listAll } from '../store/allRecords.ts';
+import { gatherProgramRecords } from '../metrics/programRecords.ts';
 
-const managers = ['channelAdmin', 'channelManager'] as const;
 const partnerObject = objectNamed(prmObjects, 'partner');
 
 /** The audit action under which the daily evaluation keeps each proposal (and so its grace start). */
@@ -144,109 +140,3 @@ export async function recordEvaluations(tx: Tx, now: Date, evaluations: readonly
     );
   }
 }
-
-const criteriaOverride = z.strictObject({
-  id: z.string('is required: the id of a tier').max(64),
-  minSourcedRevenue: z.int().min(0).nullable().optional(),
-  minCertifiedPeople: z.int().min(0).nullable().optional(),
-  minRegisteredDeals: z.int().min(0).nullable().optional(),
-  minWonDeals: z.int().min(0).nullable().optional(),
-  minNps: z.int().min(-100).max(100).nullable().optional(),
-  requiresMdfCompliance: z.boolean().optional(),
-});
-
-export const actions = [
-  collectionAction({
-    object: 'tier',
-    name: 'evaluate',
-    method: 'POST',
-    summary: 'Evaluate active partners against the tier criteria (trailing 12 months); proposes, changes nothing',
-    roles: managers,
-    body: z.strictObject({ partner: z.string().max(64).optional() }),
-    async run({ tx, now }, body) {
-      // One item per partner, so it answers as a list does.
-      return { data: await evaluateTiers(tx, now, body.partner), evaluatedAt: now.toISOString() };
-    },
-  }),
-  collectionAction({
-    object: 'tier',
-    name: 'simulate',
-    method: 'POST',
-    summary: 'What-if: which partners would move if these tiers had these criteria',
-    roles: managers,
-    body: z.strictObject({ tiers: z.array(criteriaOverride).min(1, 'Give at least one tier’s proposed criteria.') }),
-    async run({ tx, now }, body) {
-      const { tiers, measured } = await measurePartners(tx, now);
-      const problems: FieldProblem[] = [];
-      body.tiers.forEach((override, i) => {
-        if (!tiers.some((tier) => tier.id === override.id))
-          problems.push({ field: `tiers.${i}.id`, message: 'must be the id of a tier of the program' });
-      });
-      if (problems.length) throw new ValidationError(problems);
-      const proposed = tiers.map((tier) => {
-        const { id: _id, ...override } = body.tiers.find((candidate) => candidate.id === tier.id) ?? { id: tier.id };
-        return { ...tier, ...override };
-      });
-      const simulation = simulateCriteria(
-        measured.map((m) => m.evidence),
-        tiers,
-        proposed,
-      );
-      const rows = (counts: Map<string | null, number>) => [...counts].map(([tier, partners]) => ({ tier, partners }));
-      return { moves: simulation.moves, before: rows(simulation.before), after: rows(simulation.after) };
-    },
-  }),
-  recordAction({
-    object: 'partner',
-    name: 'change-tier',
-    summary: 'Approve or reject the tier change the evaluation proposes now (re-evaluated on the server)',
-    roles: managers,
-    body: z.strictObject({
-      verdict: z.enum(['approve', 'reject'], 'must be approve or reject'),
-      to: z
-        .string()
-        .max(64)
-        .nullable()
-        .optional()
-        .describe('The tier you saw proposed; required to approve, so you never approve a different change.'),
-      reason: z.string().max(2000).optional(),
-    }),
-    async run({ tx, actor, now }, record, body) {
-      if (body.verdict === 'approve' && body.to === undefined)
-        throw new ValidationError([{ field: 'to', message: 'is required to approve: the tier you saw proposed' }]);
-      const [evaluation] = await evaluateTiers(tx, now, record.id);
-      if (!evaluation)
-        throw new TransitionError(
-          String(record.status),
-          'tier change',
-          'only active partners of the program hold tiers.',
-        );
-      if (!evaluation.proposal) throw new ValidationError(evaluation.problems!);
-      const proposal = evaluation.proposal;
-      if (body.verdict === 'approve' && body.to !== proposal.to) {
-        throw new TransitionError(
-          proposal.from ?? 'no tier',
-          body.to ?? 'no tier',
-          `the evaluation now proposes to ${proposal.action} to ${proposal.to ?? 'no tier'}; review it again.`,
-        );
-      }
-      const change = decideTierProposal(
-        proposal,
-        { verdict: body.verdict, decidedBy: actor.name, role: actor.role, reason: body.reason },
-        now.toISOString(),
-      );
-      if (change === null) {
-        // Nothing changes on the partner, so the framework writes no audit entry; the refusal is kept here.
-        await audit(tx, now, actor, partnerObject, record.id, 'reject-tier-change', null, {
-          proposal,
-          reason: body.reason,
-        });
-        return { changes: {}, result: { rejected: proposal } };
-      }
-      return {
-        changes: { tier: change.to, tierSince: change.effectiveAt.slice(0, 10) },
-        result: { change, measured: evaluation.evidence },
-      };
-    },
-  }),
-];
