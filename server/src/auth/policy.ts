@@ -36,7 +36,8 @@ export type SystemReason =
   | 'tier-evaluation'
   | 'conflict-check'
   | 'auto-approval'
-  | 'protection-expiry';
+  | 'protection-expiry'
+  | 'protection-reminder';
 
 /**
  * The program acting for `reason`, with the program administration's rights. Its audit entries have

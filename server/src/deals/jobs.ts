@@ -9,6 +9,7 @@ import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import type { DealRegistration } from '@prm/core/generated/types';
 import { expiryDue, remindersDue, type RegistrationPolicy } from '@prm/core/deals/policy';
 import { transitionRegistration } from '@prm/core/deals/lifecycle';
+import { systemActor } from '../auth/policy.ts';
 import { audit, findRecord, writeUpdate, type Tx } from '../store/repository.ts';
 import type { Job, JobHandler } from '../jobs/queue.ts';
 import { programOfPartner } from './programOfPartner.ts';
@@ -44,7 +45,7 @@ async function expireIfDue(tx: Tx, now: Date, { registration, policy }: TimedWin
   await writeUpdate(
     tx,
     now,
-    null,
+    systemActor('protection-expiry'),
     registrations,
     registration,
     registration.version,
@@ -76,9 +77,19 @@ async function remindIfDue(tx: Tx, now: Date, { registration, policy }: TimedWin
   // No mailer yet: the reminder is recorded in the audit log, where it is also remembered as sent.
   for (const reminder of remindersDue(registration, policy, now.toISOString(), alreadySent)) {
     const reminderSent = { ...reminder, protectionEndsAt: registration.protectionEndsAt };
-    await audit(tx, now, null, registrations, registration.id, 'protection-reminder', null, reminderSent, {
-      reminder: reminderSent,
-    });
+    await audit(
+      tx,
+      now,
+      systemActor('protection-reminder'),
+      registrations,
+      registration.id,
+      'protection-reminder',
+      null,
+      reminderSent,
+      {
+        reminder: reminderSent,
+      },
+    );
   }
 }
 

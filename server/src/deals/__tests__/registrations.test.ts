@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHarness, type Harness } from '../../http/__tests__/harness.ts';
+import { auditAuthors, startHarness, type Harness } from '../../http/__tests__/harness.ts';
 import { createApiToken, createUser } from '../../auth/identity.ts';
 import { startServer } from '../../server.ts';
 import { openSqlite } from '../../store/database.ts';
@@ -163,6 +163,15 @@ describe('deal registration over HTTP', () => {
         ['protection-reminder', 3],
         ['expire', 'expired'],
       ],
+    );
+    assert.deepEqual(
+      (await auditAuthors(h, [id])).filter(([, action]) => action === 'protection-reminder' || action === 'expire'),
+      [
+        [id, 'protection-reminder', 'system:protection-reminder'],
+        [id, 'protection-reminder', 'system:protection-reminder'],
+        [id, 'expire', 'system:protection-expiry'],
+      ],
+      'the timers act on the program’s account',
     );
   });
 
