@@ -34,8 +34,6 @@ export type SystemReason =
   | 'certification-grant'
   | 'certification-reminder'
   | 'tier-evaluation'
-  | 'conflict-check'
-  | 'auto-approval'
   | 'protection-expiry'
   | 'protection-reminder';
 
