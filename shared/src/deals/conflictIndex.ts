@@ -2,10 +2,11 @@
  * An in-memory index of every record that can hold a customer, so a conflict check against a million
  * records scores only those that share a key or a word with the subject, not all of them (what it
  * costs: docs/server-performance.md, measured by scripts/bench/conflicts.ts). It only narrows the field: each candidate it finds is scored by the
- * same `compareCustomers` a plain scan uses, and `decideConflict` gives the verdict.
+ * same `compareCustomers` a plain scan uses, and `decideConflict` gives the verdict, with word rarity
+ * read from the index's own word lists.
  *
  * Candidates come from blocking keys — the registrable domain, the normalised name, the name without
- * spaces (and its one-edit spellings), the initials — and from a word index. Typos of a distinctive word
+ * spaces (and its one-edit spellings), the initials, the short forms — and from a word index. Typos of a distinctive word
  * are found by generating its one-edit variants as hashes and testing them against a counting Bloom
  * filter of indexed words, so nothing is stored per variant. Frequent words are only read when the
  * rest of the name could not reach the "possible" threshold without them, which is what keeps
@@ -29,13 +30,16 @@ import {
   type KnownCustomerRecord,
   type PreparedCustomer,
   type ScoredRecord,
+  shortFormLeadLimit,
+  type WordRarity,
 } from './conflicts.ts';
-import { initialsOf, keyCandidates } from './conflictIndex/keyCandidates.ts';
+import { initialsOf, keyCandidates, shortFormCandidates } from './conflictIndex/keyCandidates.ts';
 import {
   postingAdd,
   postingRemove,
   wordAdd,
   wordRemove,
+  wordPostingSize,
   type Posting,
   type WordPosting,
 } from './conflictIndex/postings.ts';
@@ -206,7 +210,23 @@ export function scoreCandidates(index: ConflictIndex, prepared: PreparedCustomer
 /** The conflict verdict for a subject against everything indexed, as of `now`. */
 export function checkConflict(index: ConflictIndex, subject: ConflictSubject, now: string): ConflictDecision {
   const prepared = prepareCustomer(subject);
-  return decideConflict(subject, prepared, scoreCandidates(index, prepared), now);
+  const scored = scoreCandidates(index, prepared);
+  // Short forms score low by their words (one of several), so they are looked up by their own keys and
+  // left to calibration, which decides on the rarity of their leading word.
+  const shortForms = shortFormCandidates(index, prepared, shortFormLeadLimit(indexedRecordCount(index)));
+  const already = shortForms.length > 0 ? new Set(scored.map((match) => match.record)) : null;
+  for (const slot of new Set(shortForms)) {
+    const entry = index.entries[slot]!;
+    if (already!.has(entry.record)) continue;
+    const score = matchScore(prepared, entry.prepared);
+    if (score < matchThresholds.possible) scored.push({ record: entry.record, prepared: entry.prepared, score });
+  }
+  return decideConflict(subject, prepared, scored, now, wordRarity(index));
+}
+
+/** How many indexed records hold a word: the length of its word list. */
+export function wordRarity(index: ConflictIndex): WordRarity {
+  return { records: indexedRecordCount(index), holding: (word) => wordPostingSize(index.byWord.get(word)) };
 }
 
 /** Every indexed record with its prepared form, for a plain scan with the same scorer. */

@@ -8,7 +8,8 @@
  * known record means today (a lapsed protection or an expired reservation holds nothing).
  */
 export * from './conflicts/knownCustomers.ts';
-export { tokenWeight } from './conflicts/wordWeights.ts';
+export { tokenWeight, type WordRarity } from './conflicts/wordWeights.ts';
 export { boundedEditDistance } from './conflicts/editDistance.ts';
 export * from './conflicts/scoring.ts';
 export * from './conflicts/verdict.ts';
+export * from './conflicts/evidence.ts';

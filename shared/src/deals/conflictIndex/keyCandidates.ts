@@ -1,7 +1,7 @@
-/** Blocking keys: the records that share a domain, the whole name (or a one-edit spelling of it) or the initials with a subject. */
-import { tokenWeight, type PreparedCustomer } from '../conflicts.ts';
+/** Blocking keys: the records that share a domain, the whole name (or a one-edit spelling of it), the initials or a short form with a subject. */
+import { isShortFormOf, tokenWeight, type PreparedCustomer } from '../conflicts.ts';
 import type { ConflictIndex } from '../conflictIndex.ts';
-import type { Posting } from './postings.ts';
+import { wordPostingSize, type Posting } from './postings.ts';
 import { indexedWordsOneEditAway } from './typoVariants.ts';
 
 /** Initials of a multi-word name, with and without joining words: "bank of america" → "boa", "ba". */
@@ -46,4 +46,35 @@ export function keyCandidates(
     }
   }
   return slots;
+}
+
+/**
+ * Records that are a short form of the subject (its leading words, or one of its words, as a whole
+ * name) or of which the subject is one ("Kavelmark" and "Kavelmark Home & Garden Stores"). A subject's
+ * leading word is read only when it is rare (at most `rare` records hold it): a short form on a common
+ * word is no evidence, so its long list is never read.
+ */
+export function shortFormCandidates(index: ConflictIndex, prepared: PreparedCustomer, rare: number): number[] {
+  const found: number[] = [];
+  if (rare === 0) return found;
+  const take = (posting: Posting | undefined, keep: (slot: number) => boolean) => {
+    if (posting === undefined) return;
+    if (typeof posting === 'number') {
+      if (keep(posting)) found.push(posting);
+    } else for (const slot of posting) if (keep(slot)) found.push(slot);
+  };
+  const tokens = prepared.tokens;
+  const isShortOfSubject = (slot: number) => isShortFormOf(index.entries[slot]!.prepared, prepared);
+  for (let length = 1; length < tokens.length; length++)
+    take(index.byKey.get(tokens.slice(0, length).join(' ')), isShortOfSubject);
+  for (const word of prepared.words.slice(1)) take(index.byKey.get(word), isShortOfSubject);
+  const lead = tokens[0];
+  if (lead !== undefined) {
+    const posting = index.byWord.get(lead);
+    if (wordPostingSize(posting) <= rare) {
+      const slots = typeof posting === 'number' ? [posting] : (posting?.slots ?? []);
+      for (const slot of slots) if (isShortFormOf(prepared, index.entries[slot]!.prepared)) found.push(slot);
+    }
+  }
+  return found;
 }

@@ -2,7 +2,7 @@
 import { companyNameTokens, customerDomainKey, domainLabel, normaliseCountry } from '../normalise.ts';
 import { boundedEditDistance } from './editDistance.ts';
 import type { CustomerDescription } from './knownCustomers.ts';
-import { joiningWords, tokenWeight } from './wordWeights.ts';
+import { joiningWords, rarityWeight, tokenWeight, type WordRarity } from './wordWeights.ts';
 
 /** A description reduced once to what the scorer compares, so a million records are not re-normalised. */
 export interface PreparedCustomer {
@@ -91,9 +91,20 @@ function sharedDomainLabel(a: readonly string[], b: readonly string[]): string |
 
 let bestForB = new Float64Array(16);
 
-/** Share of the words, by weight, that the two names have in common (a weighted Dice coefficient). */
-function tokenOverlap(a: PreparedCustomer, b: PreparedCustomer): number {
-  if (a.totalWeight === 0 || b.totalWeight === 0) return 0;
+/**
+ * Share of the words, by weight, that the two names have in common (a weighted Dice coefficient): by
+ * `tokenWeight` for the score, or scaled by rarity among the known customers for calibration
+ * (`evidence.ts`). One function with a branch rather than a weight function passed in: the scorer runs
+ * it for every candidate, and a call that takes no function allocates nothing and stays monomorphic.
+ */
+export function wordOverlap(a: PreparedCustomer, b: PreparedCustomer, rarity: WordRarity | null = null): number {
+  let total = a.totalWeight + b.totalWeight;
+  if (rarity !== null) {
+    total = 0;
+    for (const word of a.words) total += rarityWeight(rarity, word);
+    for (const word of b.words) total += rarityWeight(rarity, word);
+  }
+  if (total === 0 || a.totalWeight === 0 || b.totalWeight === 0) return 0;
   let matched = 0;
   // Scratch reused across calls (this runs for every candidate of every check).
   if (bestForB.length < b.words.length) bestForB = new Float64Array(b.words.length * 2);
@@ -105,10 +116,11 @@ function tokenOverlap(a: PreparedCustomer, b: PreparedCustomer): number {
       if (similarity > best) best = similarity;
       if (similarity > bestForB[j]) bestForB[j] = similarity;
     }
-    matched += tokenWeight(a.words[i]) * best;
+    matched += (rarity === null ? tokenWeight(a.words[i]) : rarityWeight(rarity, a.words[i])) * best;
   }
-  for (let j = 0; j < b.words.length; j++) matched += tokenWeight(b.words[j]) * bestForB[j];
-  return matched / (a.totalWeight + b.totalWeight);
+  for (let j = 0; j < b.words.length; j++)
+    matched += (rarity === null ? tokenWeight(b.words[j]) : rarityWeight(rarity, b.words[j])) * bestForB[j];
+  return matched / total;
 }
 
 /** Similarity of the names written without spaces; only near-identical spellings count. */
@@ -121,7 +133,7 @@ function spellingSimilarity(a: string, b: string): number {
 }
 
 /** "IBM" and "International Business Machines". */
-function isAcronymOf(short: PreparedCustomer, long: PreparedCustomer): boolean {
+export function isAcronymOf(short: PreparedCustomer, long: PreparedCustomer): boolean {
   if (short.tokens.length !== 1 || long.tokens.length < 2) return false;
   const candidate = short.tokens[0];
   if (candidate.length < 2 || candidate.length > 6) return false;
@@ -174,7 +186,7 @@ function scoreCustomers(a: PreparedCustomer, b: PreparedCustomer, reasons: strin
     name = 0.97;
     if (reasons !== null) reasons.push(`the company names differ only in spacing ("${a.key}" and "${b.key}")`);
   } else {
-    const words = tokenOverlap(a, b);
+    const words = wordOverlap(a, b);
     const acronym = isAcronymOf(a, b) || isAcronymOf(b, a) ? 0.8 : 0;
     // The edit distance of the whole names only matters when it could beat the other two measures.
     const spelling =

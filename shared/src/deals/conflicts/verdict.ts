@@ -6,6 +6,8 @@ import {
   type KnownCustomerRecord,
 } from './knownCustomers.ts';
 import { compareCustomers, matchScore, prepareCustomer, type PreparedCustomer } from './scoring.ts';
+import { assessMatch, isShortFormOf } from './evidence.ts';
+import type { WordRarity } from './wordWeights.ts';
 
 export interface ScoredRecord {
   record: KnownCustomerRecord;
@@ -107,12 +109,22 @@ const verdictRank: Record<ConflictVerdict, number> = { none: 0, possible: 1, con
 export function decideConflict(
   subject: ConflictSubject,
   preparedSubject: PreparedCustomer,
-  candidates: readonly ScoredRecord[],
+  found: readonly ScoredRecord[],
   now: string,
+  rarity: WordRarity,
 ): ConflictDecision {
+  // Each match the scorer found, at what its evidence is worth (see `assessMatch`).
+  const evidence = new Map<ScoredRecord, string | null>();
+  const candidates: ScoredRecord[] = [];
+  for (const match of found) {
+    const assessed = assessMatch(preparedSubject, match.prepared, match.score, rarity);
+    if (assessed.score < matchThresholds.possible) continue;
+    const candidate = assessed.score === match.score ? match : { ...match, score: assessed.score };
+    evidence.set(candidate, assessed.why);
+    candidates.push(candidate);
+  }
   let best: { verdict: ConflictVerdict; candidate: ScoredRecord; why: string } | null = null;
   for (const candidate of candidates) {
-    if (candidate.score < matchThresholds.possible) continue;
     if (best !== null) {
       // `isBetter` is a strict total order, so a candidate that could not beat the best so far even with
       // the strongest hold cannot beat the final one: its hold (dates, text) need not be worked out.
@@ -137,6 +149,8 @@ export function decideConflict(
     };
   }
   const { reasons } = compareCustomers(preparedSubject, best.candidate.prepared, true);
+  const decidedBy = evidence.get(best.candidate);
+  if (decidedBy != null) reasons.unshift(decidedBy);
   const lead =
     best.verdict === 'conflict'
       ? 'same customer'
@@ -172,7 +186,29 @@ export function checkConflictsByScan(
   const scored: ScoredRecord[] = [];
   for (const entry of known) {
     const score = matchScore(preparedSubject, entry.prepared);
-    if (score >= matchThresholds.possible) scored.push({ ...entry, score });
+    if (
+      score >= matchThresholds.possible ||
+      isShortFormOf(preparedSubject, entry.prepared) ||
+      isShortFormOf(entry.prepared, preparedSubject)
+    )
+      scored.push({ ...entry, score });
   }
-  return decideConflict(subject, preparedSubject, scored, now);
+  return decideConflict(subject, preparedSubject, scored, now, rarityAmong(known));
+}
+
+/** Word rarity counted over a list of known records, as the index counts it from its word lists. */
+export function rarityAmong(known: readonly { prepared: PreparedCustomer }[]): WordRarity {
+  const counted = new Map<string, number>();
+  return {
+    records: known.length,
+    holding(word) {
+      let count = counted.get(word);
+      if (count === undefined) {
+        count = 0;
+        for (const entry of known) if (entry.prepared.words.includes(word)) count += 1;
+        counted.set(word, count);
+      }
+      return count;
+    },
+  };
 }

@@ -204,3 +204,31 @@ export function tokenWeight(token: string): number {
   if (commonWords.has(token)) return 0.35;
   return 1;
 }
+
+/** How many known records hold a word, out of how many: the index reads it from its word lists. */
+export interface WordRarity {
+  records: number;
+  holding(word: string): number;
+}
+
+/** Below this many known records the counts say nothing about rarity, and every word counts as rare. */
+export const fewestRecordsForRarity = 50;
+
+/** A word held by at most this many known records is rare: one in ten thousand, and never fewer than 3. */
+export function rareHolding(records: number): number {
+  return Math.max(3, Math.ceil(records / 10_000));
+}
+
+/** Whether the word is rare among the known customers; every word is while they are too few to tell. */
+function isRare(rarity: WordRarity, word: string): boolean {
+  return rarity.records < fewestRecordsForRarity || rarity.holding(word) <= rareHolding(rarity.records);
+}
+
+/** A word's weight scaled by its rarity: full for a rare word, down to a tenth for one most records hold. */
+export function rarityWeight(rarity: WordRarity, word: string): number {
+  const weight = tokenWeight(word);
+  if (isRare(rarity, word)) return weight;
+  const records = rarity.records;
+  const scale = Math.log(records / rarity.holding(word)) / Math.log(records / rareHolding(records));
+  return weight * Math.max(0.1, Math.min(1, scale));
+}
