@@ -91,6 +91,9 @@ const sharedWordsForReview = 0.8;
 /** Below the conflict threshold, so the match goes to a person. */
 const reviewScore = 0.85;
 
+/** What a short form is worth: a person should look. */
+export const shortFormScore = 0.75;
+
 /**
  * The calibrated score of a match the scorer found (`score`, from `matchScore`). A `conflict` needs
  * strong evidence: the same registrable domain, the same name once folded (in the same country, or
@@ -99,17 +102,28 @@ const reviewScore = 0.85;
  * below the conflict threshold; word overlap that rests on common words, and one letter changed in a
  * short distinctive word, are not evidence at all.
  */
-export function assessMatch(a: PreparedCustomer, b: PreparedCustomer, score: number, rarity: WordRarity): Assessment {
+export function assessMatch(
+  a: PreparedCustomer,
+  b: PreparedCustomer,
+  score: number,
+  rarity: WordRarity,
+  explain = false,
+): Assessment {
   const sameDomain = a.domains.some((domain) => b.domains.includes(domain));
   if (sameDomain && score >= matchThresholds.conflict) return { score, why: null };
   const domainsAgree = sameDomain || a.domains.some((x) => b.domains.some((y) => domainLabel(x) === domainLabel(y)));
   const countries = a.country === null || b.country === null ? 'unknown' : a.country === b.country ? 'same' : 'differ';
-  const review = (why: string): Assessment => ({ score: Math.min(score, reviewScore), why });
+  // Reasons are written only when asked for: a check assesses every candidate, and explains one.
+  const review = (why: () => string): Assessment => ({
+    score: Math.min(score, reviewScore),
+    why: explain ? why() : null,
+  });
 
   if (a.key === b.key || a.compact === b.compact || sameBarJoiningWords(a, b)) {
     if (countries === 'differ' && !domainsAgree)
       return review(
-        `the same name in another country (${a.country!.toUpperCase()} and ${b.country!.toUpperCase()}): often a subsidiary or a namesake, so a person should decide`,
+        () =>
+          `the same name in another country (${a.country!.toUpperCase()} and ${b.country!.toUpperCase()}): often a subsidiary or a namesake, so a person should decide`,
       );
     return { score, why: null };
   }
@@ -119,12 +133,15 @@ export function assessMatch(a: PreparedCustomer, b: PreparedCustomer, score: num
     const long = short === a ? b : a;
     if (rarity.holding(short.tokens[0]) > shortFormLeadLimit(rarity.records)) return { score: 0, why: null };
     return {
-      score: 0.75,
-      why: `"${short.key}" reads as a short form of "${long.key}" and "${short.tokens[0]}" is rare among the known customers`,
+      score: shortFormScore,
+      why: explain
+        ? `"${short.key}" reads as a short form of "${long.key}" and "${short.tokens[0]}" is rare among the known customers`
+        : null,
     };
   }
 
-  if (isAcronymOf(a, b) || isAcronymOf(b, a)) return domainsAgree ? { score, why: null } : review('initials alone');
+  if (isAcronymOf(a, b) || isAcronymOf(b, a))
+    return domainsAgree ? { score, why: null } : review(() => 'initials alone');
 
   // The same words in another order are another name ("Bank of China", "China Bank"); only the domain
   // can say it is the same organisation.
@@ -149,15 +166,16 @@ export function assessMatch(a: PreparedCustomer, b: PreparedCustomer, score: num
       const long = Math.min(x.length, y.length) >= longWord || tokenWeight(x) < 1 || tokenWeight(y) < 1;
       if (edit === 'substitution' && !long)
         return domainsAgree
-          ? review(`"${x}" and "${y}" are one letter apart, with the web domains agreeing`)
+          ? review(() => `"${x}" and "${y}" are one letter apart, with the web domains agreeing`)
           : { score: 0, why: null };
       if (countries === 'differ' && !domainsAgree)
         return review(
-          `a close spelling ("${x}" and "${y}") in another country (${a.country!.toUpperCase()} and ${b.country!.toUpperCase()})`,
+          () =>
+            `a close spelling ("${x}" and "${y}") in another country (${a.country!.toUpperCase()} and ${b.country!.toUpperCase()})`,
         );
       if (edit === 'substitution' || edit === 'other') {
         if (countries === 'same' || domainsAgree) return { score, why: null };
-        return review(`a close spelling ("${x}" and "${y}") with no country or domain to confirm it`);
+        return review(() => `a close spelling ("${x}" and "${y}") with no country or domain to confirm it`);
       }
       return { score, why: null };
     }
@@ -168,10 +186,10 @@ export function assessMatch(a: PreparedCustomer, b: PreparedCustomer, score: num
   const needed = rarity.records < fewestRecordsForRarity ? matchThresholds.possible : sharedWordsForReview;
   if (overlap < needed && !domainsAgree) return { score: 0, why: null };
   if (domainsAgree && score >= matchThresholds.conflict) return { score, why: null };
-  const shared = a.words.filter((word) => b.words.includes(word) && !joiningWords.has(word));
-  return review(
-    shared.length > 0
+  return review(() => {
+    const shared = a.words.filter((word) => b.words.includes(word) && !joiningWords.has(word));
+    return shared.length > 0
       ? `the names share ${shared.map((word) => `"${word}"`).join(', ')} but differ in other words`
-      : `the names are spelt alike ("${a.key}" and "${b.key}") but not the same`,
-  );
+      : `the names are spelt alike ("${a.key}" and "${b.key}") but not the same`;
+  });
 }

@@ -90,6 +90,8 @@ function sharedDomainLabel(a: readonly string[], b: readonly string[]): string |
 }
 
 let bestForB = new Float64Array(16);
+let rarityOfA = new Float64Array(16);
+let rarityOfB = new Float64Array(16);
 
 /**
  * Share of the words, by weight, that the two names have in common (a weighted Dice coefficient): by
@@ -100,9 +102,12 @@ let bestForB = new Float64Array(16);
 export function wordOverlap(a: PreparedCustomer, b: PreparedCustomer, rarity: WordRarity | null = null): number {
   let total = a.totalWeight + b.totalWeight;
   if (rarity !== null) {
+    // Each word's rarity read once: it is a lookup in the index's word map.
+    if (rarityOfA.length < a.words.length) rarityOfA = new Float64Array(a.words.length * 2);
+    if (rarityOfB.length < b.words.length) rarityOfB = new Float64Array(b.words.length * 2);
     total = 0;
-    for (const word of a.words) total += rarityWeight(rarity, word);
-    for (const word of b.words) total += rarityWeight(rarity, word);
+    for (let i = 0; i < a.words.length; i++) total += rarityOfA[i] = rarityWeight(rarity, a.words[i]);
+    for (let j = 0; j < b.words.length; j++) total += rarityOfB[j] = rarityWeight(rarity, b.words[j]);
   }
   if (total === 0 || a.totalWeight === 0 || b.totalWeight === 0) return 0;
   let matched = 0;
@@ -116,10 +121,10 @@ export function wordOverlap(a: PreparedCustomer, b: PreparedCustomer, rarity: Wo
       if (similarity > best) best = similarity;
       if (similarity > bestForB[j]) bestForB[j] = similarity;
     }
-    matched += (rarity === null ? tokenWeight(a.words[i]) : rarityWeight(rarity, a.words[i])) * best;
+    matched += (rarity === null ? tokenWeight(a.words[i]) : rarityOfA[i]) * best;
   }
   for (let j = 0; j < b.words.length; j++)
-    matched += (rarity === null ? tokenWeight(b.words[j]) : rarityWeight(rarity, b.words[j])) * bestForB[j];
+    matched += (rarity === null ? tokenWeight(b.words[j]) : rarityOfB[j]) * bestForB[j];
   return matched / total;
 }
 

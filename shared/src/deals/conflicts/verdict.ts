@@ -6,7 +6,7 @@ import {
   type KnownCustomerRecord,
 } from './knownCustomers.ts';
 import { compareCustomers, matchScore, prepareCustomer, type PreparedCustomer } from './scoring.ts';
-import { assessMatch, isShortFormOf } from './evidence.ts';
+import { assessMatch, isShortFormOf, shortFormScore } from './evidence.ts';
 import type { WordRarity } from './wordWeights.ts';
 
 export interface ScoredRecord {
@@ -113,25 +113,23 @@ export function decideConflict(
   now: string,
   rarity: WordRarity,
 ): ConflictDecision {
-  // Each match the scorer found, at what its evidence is worth (see `assessMatch`).
-  const evidence = new Map<ScoredRecord, string | null>();
-  const candidates: ScoredRecord[] = [];
-  for (const match of found) {
-    const assessed = assessMatch(preparedSubject, match.prepared, match.score, rarity);
-    if (assessed.score < matchThresholds.possible) continue;
-    const candidate = assessed.score === match.score ? match : { ...match, score: assessed.score };
-    evidence.set(candidate, assessed.why);
-    candidates.push(candidate);
-  }
+  // Strongest first, so that once a match is settled the weaker ones need not be assessed at all.
+  const byScore = [...found].sort((x, y) => y.score - x.score);
   let best: { verdict: ConflictVerdict; candidate: ScoredRecord; why: string } | null = null;
-  for (const candidate of candidates) {
-    if (best !== null) {
-      // `isBetter` is a strict total order, so a candidate that could not beat the best so far even with
-      // the strongest hold cannot beat the final one: its hold (dates, text) need not be worked out.
-      const reachable = verdictRank[candidate.score >= matchThresholds.conflict ? 'conflict' : 'possible'];
-      const bestRank = verdictRank[best.verdict];
-      if (reachable < bestRank || (reachable === bestRank && candidate.score < best.candidate.score)) continue;
-    }
+  const beyondReach = (score: number) => {
+    if (best === null) return false;
+    // `isBetter` is a strict total order, so a candidate that could not beat the best so far even with
+    // the strongest hold cannot beat the final one: its evidence and hold need not be worked out.
+    const reachable = verdictRank[score >= matchThresholds.conflict ? 'conflict' : 'possible'];
+    const bestRank = verdictRank[best.verdict];
+    return reachable < bestRank || (reachable === bestRank && score < best.candidate.score);
+  };
+  for (const match of byScore) {
+    // What its evidence can make of a match is at most its score, or a short form's (`assessMatch`).
+    if (beyondReach(Math.max(match.score, shortFormScore))) continue;
+    const assessed = assessMatch(preparedSubject, match.prepared, match.score, rarity);
+    if (assessed.score < matchThresholds.possible || beyondReach(assessed.score)) continue;
+    const candidate = assessed.score === match.score ? match : { ...match, score: assessed.score };
     const hold = recordHold(candidate.record, subject, now);
     if (hold === null) continue;
     const verdict: ConflictVerdict =
@@ -149,8 +147,9 @@ export function decideConflict(
     };
   }
   const { reasons } = compareCustomers(preparedSubject, best.candidate.prepared, true);
-  const decidedBy = evidence.get(best.candidate);
-  if (decidedBy != null) reasons.unshift(decidedBy);
+  const decidedBy = found.find((match) => match.record === best.candidate.record)!;
+  const { why } = assessMatch(preparedSubject, decidedBy.prepared, decidedBy.score, rarity, true);
+  if (why !== null) reasons.unshift(why);
   const lead =
     best.verdict === 'conflict'
       ? 'same customer'
