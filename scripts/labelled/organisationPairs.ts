@@ -14,9 +14,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { companyNameTokens } from '../../shared/src/deals/normalise.ts';
-import { seededRandom } from '../../shared/src/seededRandom.ts';
-import type { OrganisationPair, PairSide as Side } from '../../shared/src/deals/__tests__/data/organisationPairs.ts';
+import { companyNameTokens } from '@prm/core/deals/normalise';
+import { seededRandom } from '@prm/core/seededRandom';
+import type { OrganisationPair, PairSide as Side } from '@prm/core/deals/__tests__/data/organisationPairs';
 
 interface Organisation {
   id: string;
