@@ -7,11 +7,11 @@ import { characterCount } from '@prm/core/schema/characters';
 import type { AppUserRow as UserRow } from '../store/systemTables.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { roleDefinitions, roles, type Role } from '@prm/core/schema/roles';
+import { roles, type Role } from '@prm/core/schema/roles';
 import { ValidationError } from '@prm/core/errors';
 import type { Tx } from '../store/repository.ts';
 import { runPrepared } from '../store/statements.ts';
-import type { Actor } from './policy.ts';
+import { isPartnerUser, type Actor } from './policy.ts';
 
 export const sessionCookie = 'prm_session';
 export const sessionHours = 12;
@@ -40,9 +40,9 @@ export async function createUser(tx: Tx, now: Date, user: NewUser): Promise<Acto
   const problems = [];
   if (!(roles as readonly string[]).includes(user.role))
     problems.push({ field: 'role', message: `must be one of: ${roles.join(', ')}` });
-  else if (roleDefinitions[user.role].isPartnerUser && !user.partnerId)
+  else if (isPartnerUser(user.role) && !user.partnerId)
     problems.push({ field: 'partnerId', message: 'is required for a partner user' });
-  else if (!roleDefinitions[user.role].isPartnerUser && user.partnerId)
+  else if (!isPartnerUser(user.role) && user.partnerId)
     problems.push({ field: 'partnerId', message: 'must be empty: only partner users belong to a partner' });
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(user.email))
     problems.push({ field: 'email', message: 'must be an email address like name@example.com' });

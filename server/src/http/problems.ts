@@ -10,8 +10,7 @@ import {
   ValidationError,
   type FieldProblem,
 } from '@prm/core/errors';
-import { roleDefinitions } from '@prm/core/schema/roles';
-import { ForbiddenError, type Actor } from '../auth/policy.ts';
+import { ForbiddenError, type Actor, isPartnerUser } from '../auth/policy.ts';
 import { IntegrityError, NotFoundError, VersionConflictError } from '../store/repository.ts';
 
 export interface Problem {
@@ -92,7 +91,7 @@ export function toProblem(error: unknown, audience: Actor | null = null): Proble
       detail: error.message,
     };
   if (error instanceof ConfigurationError) {
-    const vendor = audience !== null && !roleDefinitions[audience.role].isPartnerUser;
+    const vendor = audience !== null && !isPartnerUser(audience);
     return {
       type: problemType('program-configuration'),
       title: 'The program’s set-up needs fixing',

@@ -2,7 +2,8 @@
  * Who an OpenID Connect sign-in is in the PRM: the identity provider's claims become a role and, for
  * partner users, a partner. One pure function, so every refusal rule is tested without a provider.
  */
-import { roleDefinitions, roles, type Role } from '@prm/core/schema/roles';
+import { isPartnerUser } from '../auth/policy.ts';
+import { roles, type Role } from '@prm/core/schema/roles';
 
 export interface ClaimMapping {
   /** The claim holding a PRM role name (default `prm_role`). */
@@ -72,7 +73,7 @@ export function mapClaims(
   const claimedPartner = claims[mapping.partnerClaim];
   const partnerValue = typeof claimedPartner === 'string' && claimedPartner ? claimedPartner : null;
   let partnerId: string | null = null;
-  if (roleDefinitions[role].isPartnerUser) {
+  if (isPartnerUser(role)) {
     if (!partnerValue)
       return refuse(
         mapping.partnerClaim,

@@ -18,7 +18,7 @@ import type { AppUserRow as UserRow } from '../store/systemTables.ts';
 import { ScimError, scimFilter } from './scimFilter.ts';
 import { auditUser, updateKind, userView } from './userAudit.ts';
 import { issueInvitation } from './invitations.ts';
-import type { Actor } from '../auth/policy.ts';
+import { isPartnerUser, type Actor } from '../auth/policy.ts';
 
 const userSchema = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const groupSchema = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -188,13 +188,13 @@ async function userColumns(tx: Tx, resource: Json, current?: UserRow) {
       'invalidValue',
       `A user needs ${enterpriseSchema}:organization (a partner id or CRM id; the user becomes a partnerRep) or ${prmSchema}:role.`,
     );
-  if (roleDefinitions[role].isPartnerUser && !partnerId)
+  if (isPartnerUser(role) && !partnerId)
     throw new ScimError(
       400,
       'invalidValue',
       `A ${role} belongs to a partner: ${enterpriseSchema}:organization is required.`,
     );
-  if (!roleDefinitions[role].isPartnerUser && partnerId)
+  if (!isPartnerUser(role) && partnerId)
     throw new ScimError(
       400,
       'invalidValue',
@@ -380,11 +380,11 @@ const memberIds = (value: unknown, field: string): string[] => {
 async function setRole(tx: Tx, now: Date, userId: string, role: Role, actor: Actor): Promise<void> {
   const user = await loadUser(tx, userId);
   const before = await userView(tx, userId);
-  if (roleDefinitions[role].isPartnerUser !== Boolean(user.partner_id))
+  if (isPartnerUser(role) !== Boolean(user.partner_id))
     throw new ScimError(
       400,
       'invalidValue',
-      roleDefinitions[role].isPartnerUser
+      isPartnerUser(role)
         ? `members: user ${user.email} has no partner (enterprise organization), so cannot be a ${role}.`
         : `members: user ${user.email} belongs to a partner, so cannot be a ${role}; clear its organization first.`,
     );

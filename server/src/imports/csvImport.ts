@@ -21,10 +21,9 @@ import type { PrmObject } from '@prm/core/schema/object';
 import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import type { Field } from '@prm/core/schema/fields';
 import { ValidationError, NotAllowedError, TransitionError } from '@prm/core/errors';
-import { roleDefinitions } from '@prm/core/schema/roles';
 import { sqlTableName } from '@prm/core/hosts/sql';
 import { fieldAccess } from '@prm/core/schema/access';
-import { ForbiddenError, requireOperation, type Actor } from '../auth/policy.ts';
+import { ForbiddenError, requireOperation, type Actor, isPartnerUser } from '../auth/policy.ts';
 import type { Store } from '../store/database.ts';
 import { timeOrderedId } from '../store/ids.ts';
 import { asStored, insertRecord, newRecord, updateRecord, visible, type Tx } from '../store/repository.ts';
@@ -334,7 +333,7 @@ async function importRow(
     );
     return 'updated';
   }
-  if (row.id && roleDefinitions[actor.role].isPartnerUser) {
+  if (row.id && isPartnerUser(actor)) {
     // A partner may not choose ids: an unknown id could only be a typo or another partner's record.
     rowErrors.push({
       line,
@@ -433,7 +432,7 @@ async function writeChunk(tx: Tx, options: ImportOptions, chunk: readonly Pendin
 }
 
 function importScope(actor: Actor): string {
-  return roleDefinitions[actor.role].isPartnerUser ? `partner:${actor.partnerId}` : 'vendor';
+  return isPartnerUser(actor) ? `partner:${actor.partnerId}` : 'vendor';
 }
 
 async function alreadyImported(tx: Tx, object: PrmObject, scope: string, sha256: string): Promise<boolean> {
