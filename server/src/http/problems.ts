@@ -74,7 +74,7 @@ export function toProblem(error: unknown, audience: Actor | null = null): Proble
   if (error instanceof NotAllowedError)
     return { type: problemType('forbidden'), title: 'Not allowed', status: 403, detail: error.message };
   if (error instanceof NotFoundError)
-    return { type: problemType('not-found'), title: 'Not found', status: 404, detail: error.message };
+    return { type: problemType('not-found'), title: error.title, status: 404, detail: error.message };
   if (error instanceof VersionConflictError) {
     return {
       type: problemType('version-conflict'),

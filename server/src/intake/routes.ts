@@ -16,6 +16,7 @@ import {
   rotateSecret,
   senderForDelivery,
   senderName,
+  noSuchSender,
 } from './senders.ts';
 import { verifiers } from './verify.ts';
 import { parseEnvelope, receiveEvent, recentEvents } from './intake.ts';
@@ -28,8 +29,7 @@ function requireChannelAdmin(doors: Doors, request: FastifyRequest): Actor {
 function nameIn(request: FastifyRequest): string {
   const params = request.params as { name?: string; sender?: string };
   const name = String(params.name ?? params.sender);
-  if (!senderName.safeParse(name).success)
-    throw new HttpProblem(404, 'not-found', 'No such sender', `No intake sender is named ${name}.`);
+  if (!senderName.safeParse(name).success) throw noSuchSender(name);
   return name;
 }
 
@@ -96,7 +96,7 @@ async function registerDeliveries(app: FastifyInstance, doors: Doors): Promise<v
         now,
         name,
       );
-      if (!found) throw new HttpProblem(404, 'not-found', 'No such sender', `No intake sender is named ${name}.`);
+      if (!found) throw noSuchSender(name);
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const verify = verifiers[found.sender.scheme];
       // A sender registered with a scheme this server no longer knows must fail loudly, never pass unverified.

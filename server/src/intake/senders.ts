@@ -10,10 +10,10 @@ import { ValidationError } from '@prm/core/errors';
 import { problemsOf } from '@prm/core/schema/validate';
 import type { SecretBox } from '../auth/secrets.ts';
 import type { Actor } from '../auth/policy.ts';
-import type { Tx } from '../store/repository.ts';
+import { NotFoundError, type Tx } from '../store/repository.ts';
+import { writeAuditEntry } from '../store/auditLog.ts';
 import type { IntakeSenderTable } from '../store/systemTables.ts';
 import { timeOrderedId } from '../store/ids.ts';
-import { HttpProblem } from '../http/problems.ts';
 import { schemes, type Scheme } from './verify.ts';
 
 /** How long the secret before a rotation keeps working, so the sender can switch without losing events. */
@@ -69,8 +69,7 @@ export function parseNewSender(body: unknown): z.infer<typeof newSenderBody> {
   return parsed.data;
 }
 
-const noSuchSender = (name: string) =>
-  new HttpProblem(404, 'not-found', 'No such sender', `No intake sender is named ${name}.`);
+export const noSuchSender = (name: string) => new NotFoundError('No such sender', `No intake sender is named ${name}.`);
 
 /**
  * Managing a sender's credentials is recorded in the audit log like a change to a record (never the
@@ -85,19 +84,8 @@ async function auditSender(
   before: Sender | null,
   after: Sender | null,
 ): Promise<void> {
-  await tx.db
-    .insertInto('audit_log')
-    .values({
-      at: now.toISOString(),
-      actor_id: actor.userId,
-      actor_role: actor.role,
-      object: 'intakeSender',
-      record_id: id,
-      action,
-      before: before === null ? null : JSON.stringify(before),
-      after: after === null ? null : JSON.stringify(after),
-    })
-    .execute();
+  // The entry alone: a sender is no webhook event (see webhooks/catalog.ts), so no audit hooks run.
+  await writeAuditEntry(tx, now, actor, { object: 'intakeSender', recordId: id, action, before, after });
 }
 
 async function senderRow(tx: Tx, name: string): Promise<SenderRow | undefined> {

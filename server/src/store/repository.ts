@@ -40,6 +40,7 @@ import { runPrepared, runPreparedRows } from './statements.ts';
 import { checkBeforeWrite } from './recordChecks.ts';
 import { checkParentPartners, partnerFromParents } from './parentPartners.ts';
 import { afterAuditEntry, beforeAuditEntry, type AuditedChange } from './auditHooks.ts';
+import { writeAuditEntry } from './auditLog.ts';
 import { afterPosition, orderedBy, readCursor, writeCursor, type ListSort } from './listCursor.ts';
 export type { ListSort } from './listCursor.ts';
 
@@ -48,10 +49,23 @@ export interface Context {
   now: () => Date;
 }
 
+/**
+ * Nothing by that id or name exists where the caller may look: a record (out of their scope or not at
+ * all), or a setting kept beside the records (a webhook subscription, an intake sender).
+ */
 export class NotFoundError extends Error {
-  constructor(object: PrmObject, id: string) {
-    super(`No ${object.label.toLowerCase()} with id ${id} exists, or you may not see it.`);
+  /** What the problem's title says: "Not found" for a record, "No such sender" for a setting. */
+  readonly title: string;
+  constructor(object: PrmObject, id: string);
+  constructor(title: string, detail: string);
+  constructor(what: PrmObject | string, idOrDetail: string) {
+    super(
+      typeof what === 'string'
+        ? idOrDetail
+        : `No ${what.label.toLowerCase()} with id ${idOrDetail} exists, or you may not see it.`,
+    );
     this.name = 'NotFoundError';
+    this.title = typeof what === 'string' ? what : 'Not found';
   }
 }
 
@@ -128,17 +142,7 @@ export async function auditChange(
 ): Promise<void> {
   const change: AuditedChange = { object, recordId, action, before, after, at, ...event };
   await beforeAuditEntry(tx, change);
-  const entry = {
-    at: at.toISOString(),
-    actor_id: actor?.userId ?? null,
-    actor_role: actor === null || actor.system ? 'system' : actor.role,
-    object,
-    record_id: recordId,
-    action,
-    before: before === null ? null : JSON.stringify(before),
-    after: after === null ? null : JSON.stringify(after),
-  };
-  await runPreparedRows(tx, 'audit', [entry], (db, [row]) => db.insertInto('audit_log').values(row));
+  await writeAuditEntry(tx, at, actor, change);
   await afterAuditEntry(tx, change);
 }
 

@@ -11,11 +11,10 @@ import { ValidationError } from '@prm/core/errors';
 import type { Actor } from '../auth/policy.ts';
 import type { SecretBox } from '../auth/secrets.ts';
 import { rotationGraceHours } from '../intake/senders.ts';
-import { HttpProblem } from '../http/problems.ts';
 import type { Tx } from '../store/groupCommit.ts';
 import { timeOrderedId } from '../store/ids.ts';
 import type { WebhookSubscriptionRow, WebhookSubscriptionTable } from '../store/systemTables.ts';
-import { auditChange } from '../store/repository.ts';
+import { auditChange, NotFoundError } from '../store/repository.ts';
 import { patternProblem } from './catalog.ts';
 import { eventPattern } from './events.ts';
 import { newSigningSecret } from './signing.ts';
@@ -103,8 +102,7 @@ export function toSubscription(row: Row): Subscription {
 
 const flag = (tx: Tx, value: boolean) => (tx.dialect === 'sqlite' ? (value ? 1 : 0) : value);
 
-const notFound = (id: string) =>
-  new HttpProblem(404, 'not-found', 'No such subscription', `No webhook subscription has the id ${id}.`);
+const notFound = (id: string) => new NotFoundError('No such subscription', `No webhook subscription has the id ${id}.`);
 
 export async function findSubscriptionRow(tx: Tx, id: string): Promise<Row | undefined> {
   return tx.db.selectFrom('webhook_subscription').selectAll().where('id', '=', id).executeTakeFirst();

@@ -390,7 +390,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         secret: made.body.secret,
       });
       assert.equal(answer.status, 404);
-      assert.equal((await h.call('channelAdmin', 'DELETE', '/api/intake/senders/short-lived')).status, 404);
+      const again = await h.call('channelAdmin', 'DELETE', '/api/intake/senders/short-lived');
+      assert.equal(again.status, 404);
+      assert.deepEqual(
+        { type: again.body.type, title: again.body.title, detail: again.body.detail },
+        { type: '/problems/not-found', title: 'No such sender', detail: 'No intake sender is named short-lived.' },
+      );
     });
 
     it('refuses a sender with a bad or taken name, or an unknown scheme, naming the field', async () => {

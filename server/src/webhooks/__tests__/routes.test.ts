@@ -51,7 +51,17 @@ describe('webhook subscriptions API', () => {
     assert.equal(changed.body.active, false);
     assert.deepEqual(changed.body.eventTypes, ['*']);
     assert.equal((await h.call('channelAdmin', 'DELETE', `${base}/${made.body.id}`)).status, 204);
-    assert.equal((await h.call('channelAdmin', 'GET', `${base}/${made.body.id}`)).status, 404);
+    const gone = await h.call('channelAdmin', 'GET', `${base}/${made.body.id}`);
+    assert.equal(gone.status, 404);
+    assert.equal(gone.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+    assert.deepEqual(
+      { type: gone.body.type, title: gone.body.title, detail: gone.body.detail },
+      {
+        type: '/problems/not-found',
+        title: 'No such subscription',
+        detail: `No webhook subscription has the id ${made.body.id}.`,
+      },
+    );
   });
 
   it('names the field of bad input and stores nothing', async () => {
