@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireChannelAdmin } from '../auth/policy.ts';
-import type { Doors } from '../http/app.ts';
+import type { Doors } from '../http/doors.ts';
 import { acceptInvitation, issueInvitation } from './invitations.ts';
 
 const page = `<!doctype html>

@@ -11,7 +11,7 @@ import { createUser, sessionCookie, startSession } from '../auth/identity.ts';
 import type { Actor } from '../auth/policy.ts';
 import type { Tx } from '../store/repository.ts';
 import { auditUser, userView } from './userAudit.ts';
-import type { Doors } from '../http/app.ts';
+import type { Doors } from '../http/doors.ts';
 import { mapClaims, type ClaimMapping } from './claims.ts';
 
 export interface OidcSettings {

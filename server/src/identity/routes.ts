@@ -1,7 +1,7 @@
 /** The identity doors: single sign-on (OIDC) and SCIM provisioning. */
 import type { FastifyInstance } from 'fastify';
 import { registerInvitationRoutes } from './invitationRoutes.ts';
-import type { Doors } from '../http/app.ts';
+import type { Doors } from '../http/doors.ts';
 import { registerOidcRoutes } from './oidc.ts';
 import { registerScimRoutes } from './scim.ts';
 

@@ -12,7 +12,7 @@ import { roleDefinitions, roles, type Role } from '@prm/core/schema/roles';
 import { ValidationError } from '@prm/core/errors';
 import { endUserAccess } from '../auth/identity.ts';
 import { HttpProblem } from '../http/problems.ts';
-import type { Doors } from '../http/app.ts';
+import type { Doors } from '../http/doors.ts';
 import type { Tx } from '../store/repository.ts';
 import type { AppUserRow as UserRow } from '../store/systemTables.ts';
 import { ScimError, scimFilter } from './scimFilter.ts';

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { prmObjects } from '@prm/core/schema/registry';
 import type { PrmObject } from '@prm/core/schema/object';
 import { restCollection } from '@prm/core/hosts/rest';
-import type { Doors } from '../http/app.ts';
+import type { Doors } from '../http/doors.ts';
 import { HttpProblem } from '../http/problems.ts';
 import { importCsv, ImportFileError, type ImportReport } from './csvImport.ts';
 import { exportCsv } from './csvExport.ts';

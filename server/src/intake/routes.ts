@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireChannelAdmin as channelAdminOnly, type Actor } from '../auth/policy.ts';
-import type { Doors } from '../http/app.ts';
+import type { Doors } from '../http/doors.ts';
 import { HttpProblem } from '../http/problems.ts';
 import {
   createSender,
@@ -47,11 +47,11 @@ async function registerSenderAdmin(app: FastifyInstance, doors: Doors): Promise<
   });
   app.get(base, async (request) => {
     requireChannelAdmin(doors, request);
-    return { data: await listSenders({ db: doors.store.db, dialect: doors.store.dialect }) };
+    return { data: await listSenders(doors.read) };
   });
   app.get(`${base}/:name`, async (request) => {
     requireChannelAdmin(doors, request);
-    return getSender({ db: doors.store.db, dialect: doors.store.dialect }, nameIn(request));
+    return getSender(doors.read, nameIn(request));
   });
   app.delete(`${base}/:name`, async (request, reply) => {
     const actor = requireChannelAdmin(doors, request);
@@ -73,7 +73,7 @@ async function registerSenderAdmin(app: FastifyInstance, doors: Doors): Promise<
       throw new HttpProblem(400, 'bad-request', 'limit is not valid', 'limit must be a whole number from 1 to 200.', [
         { field: 'limit', message: 'must be a whole number from 1 to 200' },
       ]);
-    const tx = { db: doors.store.db, dialect: doors.store.dialect };
+    const tx = doors.read;
     await getSender(tx, name);
     return { data: await recentEvents(tx, name, limit) };
   });
@@ -90,12 +90,7 @@ async function registerDeliveries(app: FastifyInstance, doors: Doors): Promise<v
     scope.post('/api/intake/:sender', async (request, reply) => {
       const name = nameIn(request);
       const now = doors.now();
-      const found = await senderForDelivery(
-        { db: doors.store.db, dialect: doors.store.dialect },
-        doors.secrets(),
-        now,
-        name,
-      );
+      const found = await senderForDelivery(doors.read, doors.secrets(), now, name);
       if (!found) throw noSuchSender(name);
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const verify = verifiers[found.sender.scheme];

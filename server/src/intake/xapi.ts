@@ -20,7 +20,7 @@ import { parseStatement, learnerEmail, type XapiStatement } from '@prm/core/enab
 import { ingestStatement } from '@prm/core/enablement/lmsIngest';
 import { actorForToken } from '../auth/identity.ts';
 import { ForbiddenError, systemActor, type Actor } from '../auth/policy.ts';
-import type { Doors } from '../http/app.ts';
+import type { Doors } from '../http/doors.ts';
 import { HttpProblem } from '../http/problems.ts';
 import { createRecord, listRecords, writeUpdate, type Tx } from '../store/repository.ts';
 import { columnFor, fromRow, recordTables } from '../store/records.ts';
@@ -44,7 +44,7 @@ async function lmsActor(doors: Doors, request: FastifyRequest, reply: FastifyRep
   else if (/^Basic /i.test(authorization)) {
     const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
     const token = decoded.slice(decoded.indexOf(':') + 1);
-    actor = token ? await actorForToken({ db: doors.store.db, dialect: doors.store.dialect }, token) : null;
+    actor = token ? await actorForToken(doors.read, token) : null;
     if (!actor)
       throw unauthenticated(
         'The password in the Basic credentials is not a valid PRM API token, or its user is deactivated.',

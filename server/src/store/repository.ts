@@ -36,7 +36,7 @@ import {
   type StoredRecord,
   type Row,
 } from './records.ts';
-import { runPrepared, runPreparedRows } from './statements.ts';
+import { runPrepared } from './statements.ts';
 import { checkBeforeWrite } from './recordChecks.ts';
 import { checkParentPartners, partnerFromParents } from './parentPartners.ts';
 import { afterAuditEntry, beforeAuditEntry, type AuditedChange } from './auditHooks.ts';

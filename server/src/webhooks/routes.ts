@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireChannelAdmin as channelAdminOnly, type Actor } from '../auth/policy.ts';
-import type { Doors } from '../http/app.ts';
+import type { Doors } from '../http/doors.ts';
 import { forgetSubscriptions } from './outbox.ts';
 import { dispatcherSettingsFromEnv } from './delivery.ts';
 import { parseReplay, replayEvents } from './replay.ts';
@@ -43,7 +43,6 @@ export async function registerWebhookRoutes(
   options: WebhookRouteOptions = {},
 ): Promise<void> {
   const policy = options.policy ?? dispatcherSettingsFromEnv().policy;
-  const read = () => ({ db: doors.store.db, dialect: doors.store.dialect });
   // Subscription changes drop the outbox's cache inside the transaction and again after it committed,
   // so no cache read in between keeps the old state for long.
   const change = async <T>(work: Parameters<Doors['inTransaction']>[0]): Promise<T> => {
@@ -71,11 +70,11 @@ export async function registerWebhookRoutes(
   });
   app.get(base, async (request) => {
     requireChannelAdmin(doors, request);
-    return { data: await listSubscriptions(read()) };
+    return { data: await listSubscriptions(doors.read) };
   });
   app.get(`${base}/:id`, async (request) => {
     requireChannelAdmin(doors, request);
-    return getSubscription(read(), idIn(request));
+    return getSubscription(doors.read, idIn(request));
   });
   app.patch(`${base}/:id`, async (request) => {
     const actor = requireChannelAdmin(doors, request);
@@ -102,6 +101,6 @@ export async function registerWebhookRoutes(
   });
   app.get(`${base}/:id/deliveries`, async (request) => {
     requireChannelAdmin(doors, request);
-    return deliveryLog(read(), idIn(request), parseInput(deliveryLogQuery, request.query));
+    return deliveryLog(doors.read, idIn(request), parseInput(deliveryLogQuery, request.query));
   });
 }
