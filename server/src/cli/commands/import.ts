@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { restCollection } from '@prm/core/hosts/rest';
 import { UsageError } from '../prm.ts';
-import { importCsv, ImportFileError, type ImportProgress, type ImportReport } from '../../imports/csvImport.ts';
+import { importCsv } from '../../imports/csvImport.ts';
+import { ImportFileError, type ImportProgress, type ImportReport } from '../../imports/importReport.ts';
 import { objectForCollection } from '../../imports/collections.ts';
 import { commandLineAdmin, openMigratedStore } from '../../imports/cliStore.ts';
 

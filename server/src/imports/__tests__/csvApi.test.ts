@@ -7,7 +7,7 @@ import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { restCollection } from '@prm/core/hosts/rest';
 import { sqlTableName } from '@prm/core/hosts/sql';
 import type { Role } from '@prm/core/schema/roles';
-import { externalIdField } from '../csvImport.ts';
+import { externalIdField } from '../importColumns.ts';
 import { rowCount } from '../../store/__tests__/stores.ts';
 
 const sixObjects = ['partner', 'lead', 'dealRegistration', 'opportunity', 'salesOrder', 'invoice'] as const;

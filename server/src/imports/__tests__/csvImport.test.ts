@@ -5,7 +5,8 @@ import { objectNamed, prmObjects } from '@prm/core/schema/registry';
 import { rowCount, testStores } from '../../store/__tests__/stores.ts';
 import type { Store } from '../../store/database.ts';
 import type { Actor } from '../../auth/policy.ts';
-import { importCsv, ImportFileError } from '../csvImport.ts';
+import { importCsv } from '../csvImport.ts';
+import { ImportFileError } from '../importReport.ts';
 
 const admin: Actor = {
   userId: 'test-admin',
