@@ -33,7 +33,7 @@ export async function run(argv: string[]): Promise<void> {
   subscriber.setSecret(made.secret);
   const arrivals: number[] = [];
   subscriber.onRequest = () => arrivals.push(performance.now());
-  const dispatcher = startWebhookDispatcher(h.store, { secrets: () => box, policy: { allowPrivate: true } });
+  const dispatcher = startWebhookDispatcher(h.store, { secrets: () => box, addresses: { allowPrivate: true } });
   const waits: number[] = [];
   for (let i = 0; i < 40; i++) {
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));

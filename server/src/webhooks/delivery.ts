@@ -16,7 +16,7 @@ import type { WebhookDeliveryTable, WebhookEventTable, WebhookSubscriptionRow } 
 import { forgetSubscriptions, onOutboxWritten } from './outbox.ts';
 import { signDelivery } from './signing.ts';
 import { disableGoneSubscription, signingSecrets } from './subscriptions.ts';
-import { checkUrlForm, guardedLookup, type UrlPolicy } from './ssrf.ts';
+import { checkUrlForm, guardedLookup, type SubscriberAddresses } from './ssrf.ts';
 
 export interface Backoff {
   /** Delay before the second attempt. */
@@ -39,7 +39,7 @@ export function retryDelay(backoff: Backoff, attempts: number, random = Math.ran
 export interface DispatcherOptions {
   secrets: () => SecretBox;
   now?: () => Date;
-  policy: UrlPolicy;
+  addresses: SubscriberAddresses;
   /** Per request (connect, headers and body); the lease is twice this plus a second. */
   timeoutMs?: number;
   backoff?: Backoff;
@@ -61,12 +61,12 @@ export interface Dispatcher {
 
 /** The environment's settings (documented in docs/integration/webhooks.md). */
 export function dispatcherSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): {
-  policy: UrlPolicy;
+  addresses: SubscriberAddresses;
   timeoutMs: number;
 } {
   const seconds = Number(env.PRM_WEBHOOKS_TIMEOUT_SECONDS ?? 10);
   return {
-    policy: { allowPrivate: env.PRM_WEBHOOKS_ALLOW_PRIVATE === '1' },
+    addresses: { allowPrivate: env.PRM_WEBHOOKS_ALLOW_PRIVATE === '1' },
     timeoutMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 10_000,
   };
 }
@@ -92,7 +92,7 @@ export function startWebhookDispatcher(store: Store, options: DispatcherOptions)
   // Redirects are not followed (undici's request never does without its redirect interceptor), and
   // every connection goes through the SSRF guard unless private addresses are allowed for testing.
   const agent = new Agent({
-    connect: { timeout: timeoutMs, ...(options.policy.allowPrivate ? {} : { lookup: guardedLookup }) },
+    connect: { timeout: timeoutMs, ...(options.addresses.allowPrivate ? {} : { lookup: guardedLookup }) },
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
@@ -161,7 +161,7 @@ export function startWebhookDispatcher(store: Store, options: DispatcherOptions)
 
   async function send(url: string, headers: Record<string, string>, payload: string): Promise<Outcome> {
     try {
-      checkUrlForm(url, options.policy);
+      checkUrlForm(url, options.addresses);
       const response = await request(url, {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'PRM-Webhooks/1' },

@@ -9,7 +9,7 @@ import type { Doors } from '../http/doors.ts';
 import { forgetSubscriptions } from './outbox.ts';
 import { dispatcherSettingsFromEnv } from './delivery.ts';
 import { parseReplay, replayEvents } from './replay.ts';
-import type { UrlPolicy } from './ssrf.ts';
+import type { SubscriberAddresses } from './ssrf.ts';
 import {
   createSubscription,
   deleteSubscription,
@@ -34,7 +34,7 @@ const idIn = (request: FastifyRequest): string => String((request.params as { id
 
 export interface WebhookRouteOptions {
   /** Defaults to the environment (PRM_WEBHOOKS_ALLOW_PRIVATE); tests pass their own. */
-  policy?: UrlPolicy;
+  addresses?: SubscriberAddresses;
 }
 
 export async function registerWebhookRoutes(
@@ -42,7 +42,7 @@ export async function registerWebhookRoutes(
   doors: Doors,
   options: WebhookRouteOptions = {},
 ): Promise<void> {
-  const policy = options.policy ?? dispatcherSettingsFromEnv().policy;
+  const addresses = options.addresses ?? dispatcherSettingsFromEnv().addresses;
   // Subscription changes drop the outbox's cache inside the transaction and again after it committed,
   // so no cache read in between keeps the old state for long.
   const change = async <T>(work: Parameters<Doors['inTransaction']>[0]): Promise<T> => {
@@ -60,7 +60,7 @@ export async function registerWebhookRoutes(
     const actor = requireChannelAdmin(doors, request);
     const input = parseInput(newSubscriptionInput, request.body);
     const made = await change<Awaited<ReturnType<typeof createSubscription>>>((tx) =>
-      createSubscription(tx, doors.secrets(), doors.now(), policy, input, actor),
+      createSubscription(tx, doors.secrets(), doors.now(), addresses, input, actor),
     );
     return reply
       .code(201)
@@ -79,7 +79,7 @@ export async function registerWebhookRoutes(
   app.patch(`${base}/:id`, async (request) => {
     const actor = requireChannelAdmin(doors, request);
     const changes = parseInput(subscriptionChanges, request.body);
-    return change((tx) => updateSubscription(tx, doors.now(), policy, idIn(request), changes, actor));
+    return change((tx) => updateSubscription(tx, doors.now(), addresses, idIn(request), changes, actor));
   });
   app.delete(`${base}/:id`, async (request, reply) => {
     const actor = requireChannelAdmin(doors, request);

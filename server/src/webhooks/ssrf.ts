@@ -45,7 +45,8 @@ export function isBlockedAddress(address: string): boolean {
   return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-export interface UrlPolicy {
+/** Which addresses webhook subscribers may have. */
+export interface SubscriberAddresses {
   /** For testing only (PRM_WEBHOOKS_ALLOW_PRIVATE=1): plain http and private or loopback addresses. */
   allowPrivate: boolean;
 }
@@ -60,34 +61,34 @@ export class UnsafeUrlError extends Error {
 const bareHost = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
 
 /** The URL's form: https (http only when private addresses are allowed), no credentials in it. */
-export function checkUrlForm(text: string, policy: UrlPolicy): URL {
+export function checkUrlForm(text: string, addresses: SubscriberAddresses): URL {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     throw new UnsafeUrlError('must be an absolute URL, e.g. https://example.com/webhooks');
   }
-  const schemes = policy.allowPrivate ? ['https:', 'http:'] : ['https:'];
+  const schemes = addresses.allowPrivate ? ['https:', 'http:'] : ['https:'];
   if (!schemes.includes(url.protocol)) throw new UnsafeUrlError('must use https');
   if (url.username || url.password) throw new UnsafeUrlError('must not contain a user name or password');
   const host = bareHost(url.hostname);
-  if (!policy.allowPrivate && isIP(host) && isBlockedAddress(host))
+  if (!addresses.allowPrivate && isIP(host) && isBlockedAddress(host))
     throw new UnsafeUrlError(`must not point at a loopback, private or reserved address (${host})`);
   return url;
 }
 
 /** The form, then every address the name resolves to now. */
-export async function checkSubscriberUrl(text: string, policy: UrlPolicy): Promise<URL> {
-  const url = checkUrlForm(text, policy);
+export async function checkSubscriberUrl(text: string, addresses: SubscriberAddresses): Promise<URL> {
+  const url = checkUrlForm(text, addresses);
   const host = bareHost(url.hostname);
-  if (policy.allowPrivate || isIP(host)) return url;
-  let addresses: LookupAddress[];
+  if (addresses.allowPrivate || isIP(host)) return url;
+  let resolved: LookupAddress[];
   try {
-    addresses = await dns.lookup(host, { all: true, verbatim: true });
+    resolved = await dns.lookup(host, { all: true, verbatim: true });
   } catch {
     throw new UnsafeUrlError(`names a host that does not resolve (${host})`);
   }
-  const bad = addresses.find((entry) => isBlockedAddress(entry.address));
+  const bad = resolved.find((entry) => isBlockedAddress(entry.address));
   if (bad) throw new UnsafeUrlError(`resolves to a loopback, private or reserved address (${host} → ${bad.address})`);
   return url;
 }

@@ -18,7 +18,7 @@ import { auditChange, NotFoundError } from '../store/repository.ts';
 import { patternProblem } from './catalog.ts';
 import { eventPattern } from './events.ts';
 import { newSigningSecret } from './signing.ts';
-import { checkSubscriberUrl, UnsafeUrlError, type UrlPolicy } from './ssrf.ts';
+import { checkSubscriberUrl, UnsafeUrlError, type SubscriberAddresses } from './ssrf.ts';
 
 const eventType = z
   .string()
@@ -59,9 +59,9 @@ export function parseInput<T>(schema: z.ZodType<T>, body: unknown): T {
   );
 }
 
-async function checkUrl(url: string, policy: UrlPolicy): Promise<void> {
+async function checkUrl(url: string, addresses: SubscriberAddresses): Promise<void> {
   try {
-    await checkSubscriberUrl(url, policy);
+    await checkSubscriberUrl(url, addresses);
   } catch (error) {
     if (error instanceof UnsafeUrlError) throw new ValidationError([{ field: 'url', message: error.message }]);
     throw error;
@@ -126,11 +126,11 @@ export async function createSubscription(
   tx: Tx,
   box: SecretBox,
   now: Date,
-  policy: UrlPolicy,
+  addresses: SubscriberAddresses,
   input: NewSubscription,
   actor: Actor | null = null,
 ): Promise<{ subscription: Subscription; secret: string }> {
-  await checkUrl(input.url, policy);
+  await checkUrl(input.url, addresses);
   const secret = newSigningSecret();
   const at = now.toISOString();
   const row = {
@@ -152,13 +152,13 @@ export async function createSubscription(
 export async function updateSubscription(
   tx: Tx,
   now: Date,
-  policy: UrlPolicy,
+  addresses: SubscriberAddresses,
   id: string,
   changes: SubscriptionChanges,
   actor: Actor | null = null,
 ): Promise<Subscription> {
   const before = await getSubscription(tx, id);
-  if (changes.url !== undefined) await checkUrl(changes.url, policy);
+  if (changes.url !== undefined) await checkUrl(changes.url, addresses);
   const set: Updateable<WebhookSubscriptionTable> = { updated_at: now.toISOString() };
   if (changes.url !== undefined) set.url = changes.url;
   if (changes.description !== undefined) set.description = changes.description;

@@ -28,7 +28,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       // wake-ups on commit).
       dispatcher = startWebhookDispatcher(h.store, {
         secrets: () => box,
-        policy: testing,
+        addresses: testing,
         intervalMs: 0,
         wakeOnWrite: false,
         timeoutMs: 2000,
@@ -258,12 +258,12 @@ describe('webhook delivery connects only to public addresses', () => {
     const h = await startHarness('sqlite');
     const dispatcher = startWebhookDispatcher(h.store, {
       secrets: () => box,
-      policy: { allowPrivate: false },
+      addresses: { allowPrivate: false },
       intervalMs: 0,
       backoff: fast,
     });
     try {
-      // Saved while the name was "public" (here: with the testing policy), then delivered without it.
+      // Saved while the name was "public" (here: with the testing addresses), then delivered without it.
       const made = await h.store.transaction((t) =>
         createSubscription(t, box, new Date(), testing, {
           url: 'https://localhost:9/hooks',

@@ -68,7 +68,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       return Date.now();
     };
     const dispatch = (options: Partial<DispatcherOptions> = {}) =>
-      startWebhookDispatcher(h.store, { secrets: () => box, policy: testing, timeoutMs: 10_000, ...options });
+      startWebhookDispatcher(h.store, { secrets: () => box, addresses: testing, timeoutMs: 10_000, ...options });
 
     it('lets a fast subscriber receive its events while a slow one is still answering', async () => {
       const slow = await startSubscriber();

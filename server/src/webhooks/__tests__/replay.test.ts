@@ -31,7 +31,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       from = new Date(Date.parse('2026-11-26T10:00:00Z') - 1000).toISOString();
       dispatcher = startWebhookDispatcher(h.store, {
         secrets: () => box,
-        policy: testing,
+        addresses: testing,
         intervalMs: 0,
         wakeOnWrite: false,
       });

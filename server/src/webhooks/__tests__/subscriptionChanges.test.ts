@@ -32,7 +32,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       h = await startHarness(dialect);
       dispatcher = startWebhookDispatcher(h.store, {
         secrets: () => box,
-        policy: testing,
+        addresses: testing,
         intervalMs: 0,
         wakeOnWrite: false,
       });
