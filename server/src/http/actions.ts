@@ -5,7 +5,7 @@
  * version check and audit entry. Each concept keeps its actions in server/src/<concept>/actions.ts.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { z } from 'zod';
 import type { Role } from '@prm/core/schema/roles';
 import { roleDefinitions } from '@prm/core/schema/roles';
@@ -117,9 +117,8 @@ export async function inBodyTerms<T>(action: ActionDefinition, work: () => Promi
 }
 
 /**
- * The files declaring actions: server/src/<concept>/actions.ts, and server/src/actions/<concept>.ts
- * while they move to their concept; in the order of the concepts' names either way, so a move
- * changes no order (of routes, of the OpenAPI document).
+ * The files declaring actions: server/src/<concept>/actions.ts, in the order of the concepts' names,
+ * so the routes and the OpenAPI document keep one order.
  */
 function actionModules(root: string): string[] {
   const modules: { concept: string; path: string }[] = [];
@@ -128,11 +127,6 @@ function actionModules(root: string): string[] {
     // This file declares what an action is, no action of its own.
     if (entry.isDirectory() && path !== import.meta.filename && existsSync(path))
       modules.push({ concept: entry.name, path });
-  }
-  const waiting = join(root, 'actions');
-  if (existsSync(waiting)) {
-    for (const file of readdirSync(waiting).filter((name) => name.endsWith('.ts')))
-      modules.push({ concept: basename(file, '.ts'), path: join(waiting, file) });
   }
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   modules.sort((a, b) => compare(a.concept, b.concept) || compare(a.path, b.path));

@@ -1,8 +1,6 @@
 /**
  * What each durable job does: every concept's handlers, from server/src/<concept>/jobs.ts (each
- * exports `jobHandlers`), so the queue and its runner know no business. Files still in
- * server/src/jobs/<name>Jobs.ts are read too while they move to their concept (their one export ends
- * in `JobHandlers`). Every handler calls the core's rules and writes through the repository, inside
+ * exports `jobHandlers`), so the queue and its runner know no business. Every handler calls the core's rules and writes through the repository, inside
  * the job's transaction.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -14,18 +12,14 @@ type Handlers = Record<string, JobHandler>;
 const sourceRoot = join(import.meta.dirname, '..');
 
 function jobModules(root: string): string[] {
-  const concepts = readdirSync(root, { withFileTypes: true })
+  return readdirSync(root, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'jobs.ts')))
-    .map((entry) => join(root, entry.name, 'jobs.ts'));
-  const waiting = readdirSync(join(root, 'jobs'))
-    .filter((file) => file.endsWith('Jobs.ts'))
-    .map((file) => join(root, 'jobs', file));
-  return [...concepts, ...waiting].sort();
+    .map((entry) => join(root, entry.name, 'jobs.ts'))
+    .sort();
 }
 
 function handlersOf(module: Record<string, unknown>, file: string): Handlers {
-  const name = 'jobHandlers' in module ? 'jobHandlers' : Object.keys(module).find((key) => key.endsWith('JobHandlers'));
-  const handlers = name === undefined ? undefined : module[name];
+  const handlers = module.jobHandlers;
   if (handlers === null || typeof handlers !== 'object')
     throw new Error(`server/src/${file} must export its job handlers as jobHandlers.`);
   return handlers as Handlers;

@@ -1,4 +1,4 @@
-/** loadActions finds every concept's declarations: <concept>/actions.ts, and actions/<concept>.ts while they move. */
+/** loadActions finds every concept's declarations: <concept>/actions.ts. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sourceTree } from './sourceTree.ts';
@@ -8,21 +8,17 @@ const declaring = (...names: string[]) =>
   `export const actions = ${JSON.stringify(names.map((name) => ({ name, object: 'x', on: 'record' })))};`;
 
 describe('loadActions', () => {
-  it('reads <concept>/actions.ts and actions/<concept>.ts, in the order of the concepts', async () => {
+  it('reads every <concept>/actions.ts, in the order of the concepts, and nothing else', async () => {
     const root = sourceTree({
       'tiers/actions.ts': declaring('evaluate'),
-      'actions/deals.ts': declaring('approve', 'reject'),
+      'deals/actions.ts': declaring('approve', 'reject'),
+      'actions/old.ts': declaring('stale'),
       'mdf/actions.ts': declaring('request'),
       'mdf/fundRequests.ts': 'export const notActions = 1;',
       'store/records.ts': 'export const nothing = 1;',
     });
     const names = (await loadActions(root)).map((action) => action.name);
     assert.deepEqual(names, ['approve', 'reject', 'request', 'evaluate']);
-  });
-
-  it('keeps both files of a concept caught mid-move', async () => {
-    const root = sourceTree({ 'actions/deals.ts': declaring('approve'), 'deals/actions.ts': declaring('register') });
-    assert.deepEqual((await loadActions(root)).map((action) => action.name).sort(), ['approve', 'register']);
   });
 
   it('refuses a declarations file without its actions, naming it', async () => {

@@ -1,4 +1,4 @@
-/** The job runner's handlers come from every concept's jobs.ts, and from jobs/<name>Jobs.ts while they move. */
+/** The job runner's handlers come from every concept's jobs.ts. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sourceTree } from '../../http/__tests__/sourceTree.ts';
@@ -8,10 +8,10 @@ const handling = (exported: string, ...kinds: string[]) =>
   `export const ${exported} = { ${kinds.map((kind) => `'${kind}': async () => 'done'`).join(', ')} };`;
 
 describe('loadJobHandlers', () => {
-  it('collects <concept>/jobs.ts and the jobs/<name>Jobs.ts still waiting to move', async () => {
+  it('collects every <concept>/jobs.ts', async () => {
     const root = sourceTree({
       'tiers/jobs.ts': handling('jobHandlers', 'tiers.evaluate'),
-      'jobs/dealJobs.ts': handling('dealJobHandlers', 'deals.expire', 'deals.remind'),
+      'deals/jobs.ts': handling('jobHandlers', 'deals.expire', 'deals.remind'),
       'jobs/queue.ts': 'export const notHandlers = 1;',
     });
     assert.deepEqual(Object.keys(await loadJobHandlers(root)).sort(), [
@@ -23,12 +23,12 @@ describe('loadJobHandlers', () => {
 
   it('refuses a job kind handled by two concepts, naming the second', async () => {
     const root = sourceTree({
-      'jobs/dealJobs.ts': handling('dealJobHandlers', 'deals.expire'),
       'deals/jobs.ts': handling('jobHandlers', 'deals.expire'),
+      'mdf/jobs.ts': handling('jobHandlers', 'deals.expire'),
     });
     await assert.rejects(
       loadJobHandlers(root),
-      /The job kind deals\.expire is handled twice \(again in server\/src\/jobs\/dealJobs\.ts\)/,
+      /The job kind deals\.expire is handled twice \(again in server\/src\/mdf\/jobs\.ts\)/,
     );
   });
 
