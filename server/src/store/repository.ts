@@ -181,14 +181,17 @@ function inScope<Q extends SelectQueryBuilder<any, any, any>>(tx: Tx, query: Q, 
 }
 
 /**
- * The records of one object whose fields equal the values given, in the order of the fields named (no
- * scope and no access check: for the rules, which read what they decide on). Prepared once per shape.
+ * The records of one object whose fields equal the values given, in the order of the fields named, or
+ * in no particular order when none is named (no scope and no access check: for the rules, which read
+ * what they decide on). Prepared once per shape. An order costs SQLite a temporary B-tree even for an
+ * empty result, on the hottest request too (a registration reads its partner's certifications), so
+ * it is asked for only where the rule depends on it.
  */
 export async function findRecords<Name extends string>(
   tx: Tx,
   object: PrmObject<Name>,
   where: Readonly<Record<string, unknown>>,
-  orderBy: readonly string[] = ['id'],
+  orderBy: readonly string[] = [],
 ): Promise<RecordOf<Name>[]> {
   const table = sqlTableName(object);
   const fields = Object.keys(where);
