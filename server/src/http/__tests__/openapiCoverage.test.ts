@@ -7,7 +7,7 @@ import { testStores } from '../../store/__tests__/stores.ts';
 
 type Json = Record<string, any>;
 
-/** Served, but not API: the document, its page and assets, the root page, the invitation page and its script. */
+/** Served, but not API: the document, its page and assets, the root page, the invitation page, its script and stylesheet. */
 const notApi = new Set([
   'GET /',
   'GET /api/docs',
@@ -15,6 +15,7 @@ const notApi = new Set([
   'GET /api/docs/assets/:file',
   'GET /invitation',
   'GET /invitation/page.js',
+  'GET /invitation/page.css',
 ]);
 
 const openApiPath = (url: string): string => url.replace(/:([A-Za-z]+)/g, '{$1}');

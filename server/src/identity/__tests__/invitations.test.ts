@@ -117,6 +117,12 @@ for (const dialect of dialects) {
       assert.equal(script.status, 200);
       assert.ok(!/innerHTML|outerHTML|insertAdjacentHTML|document\.write/.test(script.body));
       assert.match(script.body, /textContent/);
+      // Styles come from the server's own origin, as its Content-Security-Policy (style-src 'self') allows.
+      assert.match(page.body, /<link rel="stylesheet" href="\/invitation\/page\.css">/);
+      assert.ok(!/<style|style=/.test(page.body), 'no inline styles, which the policy would block');
+      const stylesheet = await h.callAs(null, 'GET', '/invitation/page.css');
+      assert.equal(stylesheet.status, 200);
+      assert.match(stylesheet.headers.get('content-type')!, /^text\/css/);
     });
   });
 }
