@@ -100,6 +100,26 @@ export interface OutsideObject {
   record: JsonSchema;
 }
 
+/** A webhook subscription as the API answers it and as its events carry it: never its secret. */
+export const subscriptionSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string' },
+    description: { type: ['string', 'null'] },
+    eventTypes: { type: 'array', items: { type: 'string' } },
+    active: { type: 'boolean' },
+    disabledReason: { type: ['string', 'null'], description: 'Why the server turned it off, if it did' },
+    previousSecretExpiresAt: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'Until when the secret from before the last rotation still signs',
+    },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+};
+
 /**
  * Objects that are not in the PRM schema but whose changes are audited and announced: the people who
  * sign in (written by SCIM, single sign-on and invitations) and the webhook subscriptions themselves.
@@ -157,18 +177,7 @@ export const outsideObjects: readonly OutsideObject[] = [
       deleted: 'A webhook subscription was deleted.',
       disabled: 'A subscription was disabled because its endpoint answered 410 Gone.',
     },
-    record: {
-      type: 'object',
-      description: 'The subscription (never its secret).',
-      properties: {
-        id: { type: 'string' },
-        url: { type: 'string' },
-        description: { type: ['string', 'null'] },
-        eventTypes: { type: 'array', items: { type: 'string' } },
-        active: { type: 'boolean' },
-        disabledReason: { type: ['string', 'null'] },
-      },
-    },
+    record: { ...subscriptionSchema, description: 'The subscription (never its secret).' },
   },
 ];
 

@@ -4,7 +4,7 @@
  */
 import { prmObjects } from '@prm/core/schema/registry';
 import { jsonAnswer, listOf, problemResponse } from '../http/openapiParts.ts';
-import { eventCatalog, outsideObjects } from './catalog.ts';
+import { eventCatalog, outsideObjects, subscriptionSchema } from './catalog.ts';
 
 const problem = problemResponse('A problem document (RFC 9457).');
 const forbidden = { '401': problem, '403': problem };
@@ -23,24 +23,7 @@ const subscriptionInput = {
     active: { type: 'boolean' },
   },
 };
-const subscription = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    url: { type: 'string' },
-    description: { type: ['string', 'null'] },
-    eventTypes: { type: 'array', items: { type: 'string' } },
-    active: { type: 'boolean' },
-    disabledReason: { type: ['string', 'null'], description: 'Why the server turned it off, if it did' },
-    previousSecretExpiresAt: {
-      type: ['string', 'null'],
-      format: 'date-time',
-      description: 'Until when the secret from before the last rotation still signs',
-    },
-    createdAt: { type: 'string', format: 'date-time' },
-    updatedAt: { type: 'string', format: 'date-time' },
-  },
-};
+const subscription = subscriptionSchema;
 const withSecret = {
   allOf: [
     subscription,
